@@ -1,0 +1,175 @@
+"""The embedded store: a NetworkX MultiDiGraph persisted to one file.
+
+Writes take an exclusive lock (fcntl on `<file>.lock`), build the new graph in memory, pickle it
+to a temporary file beside the store and rename it over the old one, so a reader or a killed
+process only ever sees the old or the new graph. Readers take a shared lock while they read the
+file and reuse the graph they hold while the file is unchanged.
+
+The file is a pickle: open only stores you trust.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pickle
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+
+from graph.errors import StoreError
+from graph.model import PlanExtract
+from graph.records import PlanRecords, plan_records
+from graph.stores.base import LoadResult, Store
+
+FORMAT = "plankg-embedded/1"
+OWNED = "plan"
+
+
+class EmbeddedStore(Store):
+    kind = "embedded"
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.uri = str(self.path)
+        self._graph: nx.MultiDiGraph | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        #: bumped whenever the graph held in memory changes; query caches key on it
+        self.version = 0
+
+    # -- file handling -------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _lock(self, exclusive: bool) -> Iterator[None]:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(f"cannot open the embedded store {self.path}: {e.strerror}") from e
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+            yield
+        finally:
+            os.close(fd)
+
+    def _file_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _read_file(self) -> nx.MultiDiGraph:
+        stamp = self._file_stamp()
+        if stamp is None:
+            graph = nx.MultiDiGraph(format=FORMAT)
+        elif stamp == self._stamp and self._graph is not None:
+            return self._graph
+        else:
+            try:
+                with self.path.open("rb") as fh:
+                    graph = pickle.load(fh)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as e:
+                raise StoreError(f"the embedded store {self.path} is unreadable: {e}") from e
+            if not isinstance(graph, nx.MultiDiGraph) or graph.graph.get("format") != FORMAT:
+                raise StoreError(f"{self.path} is not a plankg embedded store")
+        self._graph, self._stamp = graph, stamp
+        self.version += 1
+        return graph
+
+    def _write_file(self, graph: nx.MultiDiGraph) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        self._graph, self._stamp = graph, self._file_stamp()
+        self.version += 1
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The current graph; do not mutate it."""
+        with self._lock(exclusive=False):
+            return self._read_file()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[nx.MultiDiGraph]:
+        with self._lock(exclusive=True):
+            graph = self._read_file().copy()
+            yield graph
+            self._write_file(graph)
+
+    # -- Store ---------------------------------------------------------------------------
+    def load(self, extract: PlanExtract) -> LoadResult:
+        rec = plan_records(extract)
+        with self._writing() as g:
+            replaced = bool(g.nodes.get(rec.plan_id, {}).get("loaded"))
+            _remove_plan(g, rec.plan_id, keep_plan_node=True)
+            _apply(g, rec)
+        return LoadResult(rec.plan_id, extract.plan.title, rec.doc_id, len(rec.nodes),
+                          len(rec.relations), replaced)
+
+    def drop_plan(self, plan_id: str) -> bool:
+        with self._lock(exclusive=True):
+            current = self._read_file()
+            if not current.nodes.get(plan_id, {}).get("loaded"):
+                return False
+            g = current.copy()
+            _remove_plan(g, plan_id, keep_plan_node=False)
+            self._write_file(g)
+        return True
+
+    def reset(self) -> None:
+        with self._lock(exclusive=True):
+            self._write_file(nx.MultiDiGraph(format=FORMAT))
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        return self.graph()
+
+    def counts(self) -> dict[str, int]:
+        g = self.graph()
+        out: dict[str, int] = {"nodes": g.number_of_nodes(), "relations": g.number_of_edges()}
+        return out
+
+
+def _remove_plan(g: nx.MultiDiGraph, pid: str, *, keep_plan_node: bool) -> None:
+    """Delete what plan `pid` asserted; shared nodes left without relations go too."""
+    doomed_edges = [(u, v, k) for u, v, k, p in g.edges(keys=True, data=OWNED) if p == pid]
+    touched = {n for u, v, _ in doomed_edges for n in (u, v)}
+    g.remove_edges_from(doomed_edges)
+    owned = [n for n, p in g.nodes(data=OWNED) if p == pid and n != pid]
+    g.remove_nodes_from(owned)
+    if pid in g:
+        if keep_plan_node or g.in_degree(pid) > 0:
+            # another plan still IMPLEMENTS this one: it stays, as a reference only
+            title = g.nodes[pid].get("title")
+            g.nodes[pid].clear()
+            g.nodes[pid].update({"id": pid, "label": "Plan", "title": title})
+        else:
+            g.remove_node(pid)
+    for n in touched:
+        if n in g and n != pid and OWNED not in g.nodes[n] and g.degree(n) == 0:
+            g.remove_node(n)
+
+
+def _apply(g: nx.MultiDiGraph, rec: PlanRecords) -> None:
+    for node in rec.nodes:
+        attrs = g.nodes[node.id] if node.id in g else None
+        if attrs is None:
+            g.add_node(node.id, label=node.label, **node.props)
+        elif node.label == "Plan" and not node.props.get("loaded"):
+            attrs.setdefault("title", node.props.get("title"))  # reference: never overwrite
+        elif node.label == "Department":
+            merged = sorted(set(attrs.get("aliases", [])) | set(node.props.get("aliases", [])))
+            attrs.update(node.props, aliases=merged)
+        else:
+            attrs.update(node.props, label=node.label)
+    for r in rec.relations:
+        g.add_edge(r.src, r.dst, key=r.key, type=r.type, **r.props)
