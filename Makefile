@@ -1,0 +1,52 @@
+# plankg — the two commands a new user needs: `make demo` and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint install dev system-deps bench bench-quick docs clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP) $@
+
+install: $(STAMP)
+dev: $(DEVSTAMP)
+
+# Debian packages the test suite needs: Chromium for the browser tests, a CJK font for plots.
+system-deps:
+	@if command -v apt-get >/dev/null 2>&1 && { [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK\|WenQuanYi'; }; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+demo: $(STAMP)
+	PLANKG_STORE=.plankg/demo.plankg $(BIN)/plankg load examples/*.txt
+	PLANKG_STORE=.plankg/demo.plankg $(BIN)/plankg report
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check graph loaders queries api tests benchmarks
+	$(BIN)/mypy
+
+test: $(DEVSTAMP) system-deps lint
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+bench-quick: $(DEVSTAMP)
+	$(BIN)/python -m benchmarks.run --quick
+
+bench: $(DEVSTAMP)
+	$(BIN)/python -m benchmarks.run
+
+docs: $(DEVSTAMP)
+	$(BIN)/python -m queries.docs > docs/queries.md
+
+clean:
+	rm -rf $(VENV) .plankg build *.egg-info
