@@ -1,0 +1,172 @@
+"""The `plankg` command line (contract: DESIGN.md, "The command-line contract").
+
+Commands stay thin: parsing lives in loaders/, questions in queries/, rendering in api/render.py.
+Every PlankgError becomes one line on stderr and a non-zero exit (2 for an unknown query or
+parameter, 1 otherwise); nothing else is caught, because anything else is a bug worth a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from api import render
+from graph.errors import PlankgError, QueryError
+from graph.stores import open_store
+
+app = typer.Typer(
+    name="plankg",
+    help="Chinese government implementation plans as a knowledge graph of coordination.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="Store URI: a file path (embedded; default PLANKG_STORE or "
+                 ".plankg/store.plankg) or bolt:// / neo4j:// / neo4j+s:// (Neo4j)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+Paths = Annotated[list[Path], typer.Argument(help="Plan documents: .txt .html .docx .pdf .xlsx")]
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _extract_all(paths: list[Path]) -> list[Any]:
+    from loaders import extract_path
+
+    return [extract_path(p) for p in paths]
+
+
+@app.command()
+def extract(paths: Paths, as_json: JsonOpt = False) -> None:
+    """Parse documents only; print one PlanExtract per document (a JSON list for several)."""
+    extracts = _extract_all(paths)
+    if as_json:
+        docs = [e.to_json_dict() for e in extracts]
+        _print_json(docs[0] if len(docs) == 1 else docs)
+        return
+    for e in extracts:
+        render.extract_summary(out, e)
+
+
+@app.command()
+def load(paths: Paths, store: StoreOpt = None) -> None:
+    """Parse documents and load each into the store (atomically, one document at a time).
+
+    Every document is parsed before anything is written, so one unreadable file loads nothing.
+    """
+    extracts = _extract_all(paths)
+    with open_store(store) as s:
+        for e in extracts:
+            r = s.load(e)
+            verb = "replaced" if r.replaced else "loaded"
+            out.print(f"{verb} {r.title} ({r.nodes} nodes, {r.relations} relations) -> {s.uri}")
+
+
+@app.command("queries")
+def list_queries(as_json: JsonOpt = False) -> None:
+    """The catalog of coordination questions: name, question, parameters."""
+    from queries import catalog
+
+    entries = catalog()
+    if as_json:
+        _print_json([q.to_dict() for q in entries])
+    else:
+        render.catalog_table(out, entries)
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise typer.BadParameter(f"expected key=value, got {pair!r}", param_hint="-p")
+        params[key.strip()] = value
+    return params
+
+
+@app.command()
+def ask(
+    name: Annotated[str, typer.Argument(help="Catalog query name (see `plankg queries`).")],
+    param: Annotated[list[str] | None, typer.Option("-p", "--param", help="key=value")] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Answer one catalog question."""
+    from queries import run
+
+    params = _parse_params(param or [])
+    with open_store(store) as s:
+        result = run(s, name, params)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        render.result_table(out, result)
+
+
+@app.command()
+def report(
+    store: StoreOpt = None,
+    plan: Annotated[str | None, typer.Option(help="Only this plan (id or title).")] = None,
+) -> None:
+    """The coordination report: chains and their leads, co-leading pairs, workload, targets."""
+    with open_store(store) as s:
+        render.report(out, s, plan)
+
+
+@app.command()
+def drop(plan: Annotated[str, typer.Argument(help="Plan id or title.")], store: StoreOpt = None) -> None:
+    """Remove one plan's facts from the store."""
+    from queries import resolve_plan
+
+    with open_store(store) as s:
+        pid = resolve_plan(s, plan)
+        if not s.drop_plan(pid):
+            raise PlankgError(f"no loaded plan {plan!r} in {s.uri}")
+        out.print(f"dropped {plan} from {s.uri}")
+
+
+@app.command()
+def reset(
+    store: StoreOpt = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove everything from the store."""
+    with open_store(store) as s:
+        if not yes and not typer.confirm(f"Remove every plan from {s.uri}?"):
+            raise typer.Exit(1)
+        s.reset()
+        out.print(f"reset {s.uri}")
+
+
+def main() -> None:
+    """Console entry point: PlankgError -> one line on stderr, exit 2 for query errors else 1."""
+    try:
+        rc = app(standalone_mode=False)
+    except PlankgError as e:
+        sys.stderr.write(f"plankg: error: {e}\n")
+        sys.exit(2 if isinstance(e, QueryError) else 1)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        sys.stderr.write("plankg: aborted\n")
+        sys.exit(1)
+    except Exception as e:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        raise
+    if isinstance(rc, int) and rc:
+        sys.exit(rc)
