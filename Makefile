@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint install dev system-deps bench bench-quick docs clean
+.PHONY: demo test lint install dev system-deps bench bench-quick docs clean web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,7 +28,7 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
 	fi
 
-demo: $(STAMP)
+demo: $(STAMP) web
 	PLANKG_STORE=.plankg/demo.plankg $(BIN)/plankg load examples/*.txt
 	PLANKG_STORE=.plankg/demo.plankg $(BIN)/plankg report
 
@@ -36,7 +36,7 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check graph loaders queries api tests benchmarks
 	$(BIN)/mypy
 
-test: $(DEVSTAMP) system-deps lint
+test: $(DEVSTAMP) system-deps web lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench-quick: $(DEVSTAMP)
@@ -47,6 +47,13 @@ bench: $(DEVSTAMP)
 
 docs: $(DEVSTAMP)
 	$(BIN)/python -m queries.docs > docs/queries.md
+
+# The explorer page's front-end libraries: from the npm registry into api/static/vendor (ignored).
+WEB_VENDOR := api/static/vendor/cytoscape.min.js
+web: $(WEB_VENDOR)
+$(WEB_VENDOR): web/package.json web/package-lock.json web/build.mjs
+	cd web && { npm ci --no-audit --no-fund || npm install --no-audit --no-fund; } && npm run build
+	touch $@
 
 clean:
 	rm -rf $(VENV) .plankg build *.egg-info
