@@ -149,6 +149,31 @@ def reset(
         out.print(f"reset {s.uri}")
 
 
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="xlsx (任务分工表) | csv | graphml | json")],
+    output: Annotated[str | None, typer.Option(
+        "-o", "--output", help="File to write; '-' for stdout. Default: plankg-export.<format>.")] = None,
+    plan: Annotated[str | None, typer.Option(help="Only this plan (id or title); default all.")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Export the 任务分工表 (xlsx, csv) or the graph (graphml, json node-link)."""
+    from api.exports import export as run_export
+
+    with open_store(store) as s:
+        data = run_export(s, fmt, plan)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = Path(output or f"plankg-export.{fmt}")
+    try:
+        target.write_bytes(data)
+    except OSError as e:
+        raise PlankgError(f"cannot write {target}: {e.strerror}") from e
+    out.print(f"exported {fmt} ({len(data)} bytes) -> {target}")
+
+
 def main() -> None:
     """Console entry point: PlankgError -> one line on stderr, exit 2 for query errors else 1."""
     try:
