@@ -131,11 +131,11 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         # loc/msg/type only: `input` and `ctx` may hold values that are not JSON
-        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
+        errors: list[dict[str, Any]] = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")),
                    "type": str(e.get("type", ""))} for e in exc.errors()]
         message = "invalid request"
         if errors:
-            loc: list[str] = errors[0]["loc"]
+            loc = errors[0]["loc"]
             where = ".".join(loc[1:] or loc)
             message = f"{where}: {errors[0]['msg']}" if where else str(errors[0]["msg"])
         return _error(422, "invalid_request", message, errors=errors)

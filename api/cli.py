@@ -174,6 +174,25 @@ def export(
     out.print(f"exported {fmt} ({len(data)} bytes) -> {target}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs); settings from PLANKG_* (docs/api.md)."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import get_settings
+
+    settings = get_settings()
+    if store:
+        settings = settings.model_copy(update={"store_uri": store})
+    opened = open_store(settings.store_uri)  # a bad URI or a dead server fails here, in one line
+    uvicorn.run(create_app(settings, store=opened), host=host, port=port, log_level="info")
+
+
 def main() -> None:
     """Console entry point: PlankgError -> one line on stderr, exit 2 for query errors else 1."""
     try:
