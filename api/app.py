@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import ApiError
+from api.explorer import mount_explorer
 from api.routes import catalog, entities, health, plans_write
 from api.settings import Settings, get_settings
 from graph.errors import (
@@ -173,6 +174,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     _install_handlers(app)
     for module in (catalog, entities, plans_write, health):
         app.include_router(module.router)
+    mount_explorer(app)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
