@@ -1,0 +1,144 @@
+"""The catalog of coordination questions, answered identically on every store.
+
+>>> [q.name for q in catalog()][:3]
+['co-leads', 'compare', 'department']
+>>> get("nope")
+Traceback (most recent call last):
+...
+graph.errors.UnknownQuery: unknown query 'nope'; valid: co-leads, compare, department, enterprises, gaps, industry-leads, lineage, overlaps, partners, path, phases, plans, targets, workload
+
+Python API: `run(store, name, params)` -> QueryResult (the `plankg ask --json` body);
+`ask(name, **params)` -> rows as dicts; `ask_frame(...)` -> a pandas DataFrame;
+`coresponsibility_graph(store)` -> the department network as a NetworkX graph.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from graph.errors import QueryError, StoreError, UnknownQuery
+from queries.chains import CO_LEADS, INDUSTRY_LEADS
+from queries.common import bolt_plans, ix_plans
+from queries.common import resolve_plan as _resolve_plan
+from queries.departments import COMPARE, DEPARTMENT, PARTNERS
+from queries.diagnostics import GAPS, OVERLAPS
+from queries.index import Index, index_of
+from queries.network import PATH, WORKLOAD, coresponsibility_from_index, coresponsibility_from_reader
+from queries.plans import ENTERPRISES, LINEAGE, PHASES, PLANS, TARGETS
+from queries.spec import ParamSpec, QueryResult, QuerySpec, Reader, Row
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from graph.stores.base import Store
+
+__all__ = [
+    "ParamSpec",
+    "QueryResult",
+    "QuerySpec",
+    "ask",
+    "ask_frame",
+    "catalog",
+    "coresponsibility_graph",
+    "get",
+    "resolve_plan",
+    "run",
+]
+
+_ENTRIES = (CO_LEADS, INDUSTRY_LEADS, DEPARTMENT, PARTNERS, WORKLOAD, OVERLAPS, GAPS, TARGETS,
+            PATH, PLANS, LINEAGE, COMPARE, PHASES, ENTERPRISES)
+_BY_NAME = {q.name: q for q in _ENTRIES}
+
+
+def catalog() -> list[QuerySpec]:
+    """Every entry, sorted by name."""
+    return sorted(_ENTRIES, key=lambda q: q.name)
+
+
+def get(name: str) -> QuerySpec:
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise UnknownQuery(
+            f"unknown query {name!r}; valid: " + ", ".join(q.name for q in catalog())
+        ) from None
+
+
+def _index(store: Store) -> Index:
+    graph = store.graph() if hasattr(store, "graph") else store.to_networkx()
+    return index_of(graph)
+
+
+def _reader(store: Store, name: str) -> Reader:
+    read = getattr(store, "read", None)
+    if read is None:
+        raise StoreError(f"the {store.kind} store cannot run read Cypher")
+
+    def run_read(cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(read(name, cypher, params))
+
+    return run_read
+
+
+def run(store: Store, name: str, params: dict[str, Any] | None = None) -> QueryResult:
+    """Answer one catalog question on `store`; string parameter values are coerced to type.
+
+    Raises UnknownQuery / BadParameter (a QueryError) for a bad name or parameter, NotFound for
+    a department, plan or chain that is not loaded.
+    """
+    spec = get(name)
+    bound = spec.bind(params)
+    rows: list[Row]
+    if store.kind == "bolt":
+        rows = spec.cypher(_reader(store, name), bound)
+    elif store.kind == "embedded":
+        rows = spec.networkx(_index(store), bound)
+    else:
+        raise QueryError(f"no implementation of {name!r} for a {store.kind!r} store")
+    return QueryResult(query=name, params=bound, columns=list(spec.columns),
+                       rows=[{c: r.get(c) for c in spec.columns} for r in rows])
+
+
+def _params(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # `from` is a Python keyword: ask("path", from_="农牧局", to="金融办")
+    return {k.rstrip("_") if k.endswith("_") else k: v for k, v in kwargs.items()}
+
+
+def ask(name: str, store: Store | None = None, **params: Any) -> list[dict[str, Any]]:
+    """Rows of one catalog question as dicts; the default store when `store` is None.
+
+    >>> ask("co-leads", industry="乳业")  # doctest: +SKIP
+    [{'industry': '乳业', 'place': '阿荣旗', 'lead_a': '农牧局', 'lead_b': '教科体局', ...}]
+    """
+    if store is None:
+        from graph.stores import open_store
+
+        with open_store() as s:
+            return run(s, name, _params(params)).rows
+    return run(store, name, _params(params)).rows
+
+
+def ask_frame(name: str, store: Store | None = None, **params: Any) -> pd.DataFrame:
+    """The same rows as a pandas DataFrame, columns in catalog order."""
+    import pandas as pd
+
+    return pd.DataFrame(ask(name, store, **params), columns=get(name).columns)
+
+
+def coresponsibility_graph(store: Store, plan: str | None = None) -> nx.Graph:
+    """Departments as nodes (name, place, leads, supports), shared lead tasks as weighted edges
+    (weight = number of tasks both lead, tasks = their labels)."""
+    if store.kind == "bolt":
+        return coresponsibility_from_reader(_reader(store, "coresponsibility"), plan)
+    return coresponsibility_from_index(_index(store), plan)
+
+
+def resolve_plan(store: Store, value: str) -> str:
+    """A plan id or title (or a fragment of exactly one loaded title) -> the plan's id, as every
+    query's `plan` filter reads it; NotFound lists the loaded plans."""
+    plans = bolt_plans(_reader(store, "plans")) if store.kind == "bolt" else ix_plans(_index(store))
+    pid = _resolve_plan(plans, value)
+    assert pid is not None
+    return pid

@@ -1,0 +1,173 @@
+"""Industry chains: who co-leads them (`co-leads`), who leads and supports them (`industry-leads`)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import combinations
+from typing import Any
+
+from queries.common import (
+    bolt_chains,
+    bolt_plans,
+    by_count_then_name,
+    check_chain,
+    ix_plans,
+    resolve_plan,
+    task_label,
+)
+from queries.index import Index
+from queries.spec import PLAN, ParamSpec, QuerySpec, Reader, Row
+
+# ---------------------------------------------------------------------------------- co-leads
+CO_LEADS_CYPHER = """
+MATCH (a:Department)-[:LEADS]->(t:Task)<-[:LEADS]-(b:Department)
+WHERE a.id < b.id AND ($plan IS NULL OR t.plan = $plan)
+MATCH (t)-[:CONCERNS]->(i:Industry)
+WHERE $industry IS NULL OR i.name = $industry
+RETURN i.name AS industry, a.place AS place, a.name AS a, b.name AS b,
+       collect([t.plan, t.order, t.number, t.title]) AS tasks
+"""
+
+PairKey = tuple[str, str, str, str]
+
+
+def _pair_rows(pairs: dict[PairKey, list[tuple[str, int, str]]]) -> list[Row]:
+    rows: list[Row] = []
+    for (chain, place, a, b), tasks in pairs.items():
+        labels = [lab for _, _, lab in sorted(set(tasks))]
+        rows.append({"industry": chain, "place": place, "lead_a": a, "lead_b": b,
+                     "tasks": labels, "task_count": len(labels)})
+    rows.sort(key=lambda r: (r["industry"], r["place"], -r["task_count"], r["lead_a"], r["lead_b"]))
+    return rows
+
+
+def _co_leads_table(ix: Index, plan: str | None) -> dict[PairKey, list[tuple[str, int, str]]]:
+    memo_key = ("co-leads", plan)
+    if memo_key not in ix.memo:
+        pairs: dict[PairKey, list[tuple[str, int, str]]] = defaultdict(list)
+        for t in ix.plan_tasks(plan):
+            leads = ix.leads.get(t, [])
+            chains = ix.chains.get(t)
+            if len(leads) < 2 or not chains:
+                continue
+            ta = ix.tasks[t]
+            item = (ta.get("plan", ""), ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
+            for d1, d2 in combinations(leads, 2):
+                a, b = sorted((ix.depts[d1]["name"], ix.depts[d2]["name"]))
+                for chain in chains:
+                    pairs[(chain, ix.depts[d1].get("place") or "-", a, b)].append(item)
+        ix.memo[memo_key] = pairs
+    return ix.memo[memo_key]
+
+
+def co_leads_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    plan = resolve_plan(ix_plans(ix), p["plan"])
+    chain = check_chain(ix.chain_names, p["industry"])
+    table = _co_leads_table(ix, plan)
+    if chain is not None:
+        table = {k: v for k, v in table.items() if k[0] == chain}
+    return _pair_rows(table)
+
+
+def co_leads_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
+    plan = resolve_plan(bolt_plans(read), p["plan"])
+    chain = check_chain(bolt_chains(read), p["industry"])
+    pairs: dict[PairKey, list[tuple[str, int, str]]] = defaultdict(list)
+    for r in read(CO_LEADS_CYPHER, {"plan": plan, "industry": chain}):
+        a, b = sorted((r["a"], r["b"]))
+        for pl, order, number, title in r["tasks"]:
+            pairs[(r["industry"], r["place"] or "-", a, b)].append(
+                (pl, int(order or 0), task_label(number, title)))
+    return _pair_rows(pairs)
+
+
+CO_LEADS = QuerySpec(
+    name="co-leads",
+    question_zh="哪些部门在同一产业链上共同牵头任务？",
+    question_en="Which pairs of departments lead tasks together, per industry chain, and on which tasks?",
+    params=[ParamSpec("industry", "str", None, "only this industry chain (e.g. 乳业)"), PLAN],
+    columns=["industry", "place", "lead_a", "lead_b", "tasks", "task_count"],
+    column_help={
+        "industry": "the industry chain the tasks concern",
+        "place": "the place (旗/县/市) the departments belong to",
+        "lead_a": "one lead department (the pair is in name order)",
+        "lead_b": "the other lead department",
+        "tasks": "the tasks both lead in this chain, as `number title`, in document order",
+        "task_count": "how many tasks that is",
+    },
+    networkx=co_leads_nx,
+    cypher=co_leads_cypher,
+    cypher_text=(CO_LEADS_CYPHER,),
+    example={"industry": "乳业"},
+)
+
+# ---------------------------------------------------------------------------- industry-leads
+INDUSTRY_LEADS_CYPHER = """
+MATCH (p:Plan)-[:HAS_TASK]->(t:Task)-[:CONCERNS]->(i:Industry)
+WHERE $plan IS NULL OR p.id = $plan
+RETURN i.name AS industry, coalesce(p.place, '-') AS place, t.id AS task,
+       [(d:Department)-[:LEADS]->(t) | d.name] AS leads,
+       [(d:Department)-[:SUPPORTS]->(t) | d.name] AS supports
+"""
+
+ChainKey = tuple[str, str]
+
+
+def _chain_rows(facts: dict[ChainKey, dict[str, tuple[list[str], list[str]]]]) -> list[Row]:
+    rows = []
+    for (chain, place), tasks in facts.items():
+        leads: Counter[str] = Counter()
+        supports: Counter[str] = Counter()
+        for ls, ss in tasks.values():
+            leads.update(set(ls))
+            supports.update(set(ss))
+        rows.append({
+            "industry": chain, "place": place, "tasks": len(tasks),
+            "led_tasks": sum(1 for ls, _ in tasks.values() if ls),
+            "leads": by_count_then_name(dict(leads)),
+            "supports": by_count_then_name(dict(supports)),
+        })
+    rows.sort(key=lambda r: (r["industry"], r["place"]))
+    return rows
+
+
+def industry_leads_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    plan = resolve_plan(ix_plans(ix), p["plan"])
+    facts: dict[ChainKey, dict[str, tuple[list[str], list[str]]]] = defaultdict(dict)
+    for t in ix.plan_tasks(plan):
+        place = ix.plans[ix.tasks[t]["plan"]].get("place") or "-"
+        names = (
+            [ix.depts[d]["name"] for d in ix.leads.get(t, [])],
+            [ix.depts[d]["name"] for d in ix.supports.get(t, [])],
+        )
+        for chain in ix.chains.get(t, []):
+            facts[(chain, place)][t] = names
+    return _chain_rows(facts)
+
+
+def industry_leads_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
+    plan = resolve_plan(bolt_plans(read), p["plan"])
+    facts: dict[ChainKey, dict[str, tuple[list[str], list[str]]]] = defaultdict(dict)
+    for r in read(INDUSTRY_LEADS_CYPHER, {"plan": plan}):
+        facts[(r["industry"], r["place"])][r["task"]] = (r["leads"] or [], r["supports"] or [])
+    return _chain_rows(facts)
+
+
+INDUSTRY_LEADS = QuerySpec(
+    name="industry-leads",
+    question_zh="每条产业链由谁牵头、谁配合、涉及多少任务？",
+    question_en="For each industry chain: who leads, who supports, and how many tasks concern it?",
+    params=[PLAN],
+    columns=["industry", "place", "tasks", "led_tasks", "leads", "supports"],
+    column_help={
+        "industry": "the industry chain",
+        "place": "the place whose plan(s) name the chain",
+        "tasks": "tasks concerning the chain",
+        "led_tasks": "of those, tasks with at least one lead department",
+        "leads": "lead departments, most tasks first (then by name)",
+        "supports": "supporting departments, most tasks first (then by name)",
+    },
+    networkx=industry_leads_nx,
+    cypher=industry_leads_cypher,
+    cypher_text=(INDUSTRY_LEADS_CYPHER,),
+)

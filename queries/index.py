@@ -1,0 +1,131 @@
+"""A read index over the embedded graph, built once per graph object (i.e. per store version).
+
+The catalog's NetworkX implementations are pure functions of this index. The embedded store
+hands out the same MultiDiGraph object until the file changes (each change bumps
+EmbeddedStore.version and yields a new object), so caching on the graph object's identity is
+caching per store version; a weak reference lets a superseded graph and its index go together.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+Attrs = dict[str, Any]
+
+
+@dataclass
+class Index:
+    plans: dict[str, Attrs] = field(default_factory=dict)  # every Plan node, loaded or referenced
+    implements: list[tuple[str, str]] = field(default_factory=list)
+    tasks: dict[str, Attrs] = field(default_factory=dict)
+    tasks_of_plan: dict[str, list[str]] = field(default_factory=dict)  # in document order
+    children: dict[str, list[str]] = field(default_factory=dict)
+    depts: dict[str, Attrs] = field(default_factory=dict)
+    leads: dict[str, list[str]] = field(default_factory=dict)  # task -> departments by rank
+    supports: dict[str, list[str]] = field(default_factory=dict)
+    led: dict[str, list[str]] = field(default_factory=dict)  # department -> tasks it leads
+    supported: dict[str, list[str]] = field(default_factory=dict)
+    chains: dict[str, list[str]] = field(default_factory=dict)  # task -> chain names, sorted
+    chain_names: set[str] = field(default_factory=set)
+    enterprises: dict[str, list[str]] = field(default_factory=dict)  # task -> names, sorted
+    targets: dict[str, Attrs] = field(default_factory=dict)
+    targets_of: dict[str, list[str]] = field(default_factory=dict)  # task or plan -> targets
+    phases_of: dict[str, list[Attrs]] = field(default_factory=dict)
+    #: per-query memo (e.g. the co-lead table), valid as long as the index is
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+    def loaded_plans(self) -> list[str]:
+        return sorted((p for p, a in self.plans.items() if a.get("loaded")),
+                      key=lambda p: (self.plans[p].get("title") or "", p))
+
+    def plan_tasks(self, plan: str | None) -> list[str]:
+        """Tasks of one plan, or of every loaded plan, in plan title then document order."""
+        if plan is not None:
+            return self.tasks_of_plan.get(plan, [])
+        return [t for p in self.loaded_plans() for t in self.tasks_of_plan.get(p, [])]
+
+
+def build_index(g: nx.MultiDiGraph) -> Index:
+    ix = Index()
+    nodes = g.nodes
+    for n, a in nodes(data=True):
+        label = a.get("label")
+        if label == "Plan":
+            ix.plans[n] = a
+        elif label == "Task":
+            ix.tasks[n] = a
+        elif label == "Department":
+            ix.depts[n] = a
+        elif label == "Target":
+            ix.targets[n] = a
+        elif label == "Industry":
+            pass
+    for u, v, a in g.edges(data=True):
+        rtype = a.get("type")
+        if rtype == "HAS_TASK":
+            ix.tasks_of_plan.setdefault(u, []).append(v)
+        elif rtype == "SUBTASK":
+            ix.children.setdefault(u, []).append(v)
+        elif rtype == "LEADS":
+            ix.leads.setdefault(v, []).append(u)
+        elif rtype == "SUPPORTS":
+            ix.supports.setdefault(v, []).append(u)
+        elif rtype == "CONCERNS":
+            ix.chains.setdefault(u, []).append(nodes[v]["name"])
+            ix.chain_names.add(nodes[v]["name"])
+        elif rtype == "INVOLVES":
+            ix.enterprises.setdefault(u, []).append(nodes[v]["name"])
+        elif rtype == "HAS_TARGET":
+            ix.targets_of.setdefault(u, []).append(v)
+        elif rtype == "HAS_PHASE":
+            ix.phases_of.setdefault(u, []).append(nodes[v])
+        elif rtype == "IMPLEMENTS":
+            ix.implements.append((u, v))
+    order = {t: (a.get("order", 0), t) for t, a in ix.tasks.items()}
+    for ts in (*ix.tasks_of_plan.values(), *ix.children.values()):
+        ts.sort(key=order.__getitem__)
+    for t, ds in ix.leads.items():
+        ds.sort(key=_ranker(g, t, "LEADS"))
+        for d in ds:
+            ix.led.setdefault(d, []).append(t)
+    for t, ds in ix.supports.items():
+        ds.sort(key=_ranker(g, t, "SUPPORTS"))
+        for d in ds:
+            ix.supported.setdefault(d, []).append(t)
+    for ts in (*ix.led.values(), *ix.supported.values()):
+        ts.sort(key=lambda t: (ix.tasks[t].get("plan", ""), order[t]))
+    for m in (ix.chains, ix.enterprises):
+        for k, names in m.items():
+            m[k] = sorted(set(names))
+    for gs in ix.targets_of.values():
+        gs.sort(key=lambda x: (ix.targets[x].get("order", 0), x))
+    for phs in ix.phases_of.values():
+        phs.sort(key=lambda a: a.get("order", 0))
+    ix.implements.sort()
+    return ix
+
+
+def _ranker(g: nx.MultiDiGraph, t: str, rtype: str) -> Callable[[str], tuple[int, str]]:
+    """Sort key of the departments on task `t`: the order the text named them in."""
+
+    def rank(d: str) -> tuple[int, str]:
+        ranks = [a.get("rank", 0) for a in g.get_edge_data(d, t, default={}).values()
+                 if a.get("type") == rtype]
+        return (min(ranks) if ranks else 0, d)
+
+    return rank
+
+
+_CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Index] = weakref.WeakKeyDictionary()
+
+
+def index_of(g: nx.MultiDiGraph) -> Index:
+    ix = _CACHE.get(g)
+    if ix is None:
+        ix = _CACHE[g] = build_index(g)
+    return ix

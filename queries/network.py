@@ -1,0 +1,222 @@
+"""The co-responsibility network: departments linked by the tasks they share.
+
+`workload` ranks departments by lead count with their degree centrality in the co-lead
+network (departments as nodes, shared lead tasks as weighted edges; the bipartite projection of
+departments x tasks). `path` finds the shortest chain of shared tasks (lead or support) between
+two departments. Both twins build the same NetworkX graph - the embedded one from the index, the
+Bolt one from Cypher reads - and run the same algorithm on it.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import BadParameter
+from queries.common import (
+    bolt_departments,
+    bolt_plans,
+    ix_departments,
+    ix_plans,
+    resolve_department,
+    resolve_plan,
+    task_label,
+)
+from queries.index import Index
+from queries.spec import PLAN, QuerySpec, Reader, Row, required
+
+NODES_CYPHER = """
+MATCH (d:Department)-[r:LEADS|SUPPORTS]->(t:Task)
+WHERE $plan IS NULL OR t.plan = $plan
+RETURN d.id AS id, d.name AS name, d.place AS place, d.collective AS collective,
+       type(r) AS role, count(DISTINCT t) AS n
+"""
+CHAINS_OF_DEPARTMENTS_CYPHER = """
+MATCH (d:Department)-[:LEADS|SUPPORTS]->(t:Task)-[:CONCERNS]->(i:Industry)
+WHERE $plan IS NULL OR t.plan = $plan
+RETURN d.id AS id, collect(DISTINCT i.name) AS chains
+"""
+CO_LEAD_EDGES_CYPHER = """
+MATCH (a:Department)-[:LEADS]->(t:Task)<-[:LEADS]-(b:Department)
+WHERE a.id < b.id AND ($plan IS NULL OR t.plan = $plan)
+RETURN a.id AS a, b.id AS b, collect([t.plan, t.order, t.number, t.title]) AS tasks
+"""
+
+
+def _finish(g: nx.Graph) -> nx.Graph:
+    """Sorted insertion, so both twins hand algorithms the same adjacency order."""
+    out = nx.Graph(**g.graph)
+    out.add_nodes_from(sorted(g.nodes(data=True)))
+    out.add_edges_from(sorted((min(u, v), max(u, v), a) for u, v, a in g.edges(data=True)))
+    return out
+
+
+def coresponsibility_from_index(ix: Index, plan: str | None) -> nx.Graph:
+    plan = resolve_plan(ix_plans(ix), plan)
+    g = nx.Graph(plan=plan)
+    keys: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+    for t in ix.plan_tasks(plan):
+        ta = ix.tasks[t]
+        for role, ds in (("leads", ix.leads.get(t, [])), ("supports", ix.supports.get(t, []))):
+            for d in ds:
+                if d not in g:
+                    da = ix.depts[d]
+                    g.add_node(d, name=da["name"], place=da.get("place") or "-",
+                               collective=bool(da.get("collective")), leads=0, supports=0, chains=set())
+                g.nodes[d][role] += 1
+                g.nodes[d]["chains"].update(ix.chains.get(t, []))
+        item = (ta.get("plan", ""), ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
+        for a, b in combinations(sorted(set(ix.leads.get(t, []))), 2):
+            keys.setdefault((a, b), []).append(item)
+    for (a, b), items in keys.items():
+        g.add_edge(a, b, weight=len(items), tasks=[lab for *_, lab in sorted(items)])
+    for _, attrs in g.nodes(data=True):
+        attrs["chains"] = sorted(attrs["chains"])
+    return _finish(g)
+
+
+def coresponsibility_from_reader(read: Reader, plan: str | None) -> nx.Graph:
+    plan = resolve_plan(bolt_plans(read), plan)
+    g = nx.Graph(plan=plan)
+    for r in read(NODES_CYPHER, {"plan": plan}):
+        if r["id"] not in g:
+            g.add_node(r["id"], name=r["name"], place=r["place"] or "-",
+                       collective=bool(r["collective"]), leads=0, supports=0, chains=[])
+        g.nodes[r["id"]]["leads" if r["role"] == "LEADS" else "supports"] += int(r["n"])
+    for r in read(CHAINS_OF_DEPARTMENTS_CYPHER, {"plan": plan}):
+        if r["id"] in g:
+            g.nodes[r["id"]]["chains"] = sorted(set(r["chains"] or []))
+    for r in read(CO_LEAD_EDGES_CYPHER, {"plan": plan}):
+        items = sorted((pl, int(o or 0), task_label(n, t)) for pl, o, n, t in r["tasks"])
+        g.add_edge(r["a"], r["b"], weight=len(items), tasks=[lab for *_, lab in items])
+    return _finish(g)
+
+
+# ---------------------------------------------------------------------------------- workload
+def _workload_rows(g: nx.Graph) -> list[Row]:
+    centrality = nx.degree_centrality(g) if len(g) > 1 else dict.fromkeys(g, 0.0)
+    rows = [{
+        "department": a["name"], "place": a["place"], "collective": a["collective"],
+        "leads": a["leads"], "supports": a["supports"], "industries": list(a["chains"]),
+        "co_leads": g.degree(d), "centrality": round(centrality[d], 4),
+    } for d, a in g.nodes(data=True)]
+    rows.sort(key=lambda r: (-r["leads"], -r["supports"], r["department"], r["place"]))
+    return rows
+
+
+def workload_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    return _workload_rows(coresponsibility_from_index(ix, p["plan"]))
+
+
+def workload_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
+    return _workload_rows(coresponsibility_from_reader(read, p["plan"]))
+
+
+WORKLOAD = QuerySpec(
+    name="workload",
+    question_zh="各部门牵头、配合多少任务？在协同网络中处于什么位置？",
+    question_en="Every department's lead / support counts, chains touched and centrality in the "
+                "co-responsibility network, ranked by lead count.",
+    params=[PLAN],
+    columns=["department", "place", "collective", "leads", "supports", "industries", "co_leads",
+             "centrality"],
+    column_help={
+        "department": "canonical name",
+        "place": "its place",
+        "collective": "true for collective parties (各乡镇人民政府, 各相关部门 …)",
+        "leads": "tasks it leads (actions and sub-tasks alike)",
+        "supports": "tasks it supports",
+        "industries": "chains of the tasks it leads or supports",
+        "co_leads": "departments it co-leads at least one task with",
+        "centrality": "degree centrality in the co-lead network (co_leads / (departments - 1)), 4 decimals",
+    },
+    networkx=workload_nx,
+    cypher=workload_cypher,
+    cypher_text=(NODES_CYPHER, CHAINS_OF_DEPARTMENTS_CYPHER, CO_LEAD_EDGES_CYPHER),
+)
+
+# -------------------------------------------------------------------------------------- path
+ROLE_EDGES_CYPHER = """
+MATCH (d:Department)-[r:LEADS|SUPPORTS]->(t:Task)
+WHERE $plan IS NULL OR t.plan = $plan
+RETURN d.id AS dept, t.id AS task, type(r) AS role, t.number AS number, t.title AS title
+"""
+
+
+def _add_role(g: nx.Graph, dept: str, task: str, role: str, label: str) -> None:
+    g.add_node(task, label=label)
+    old = g.get_edge_data(dept, task)
+    if old is None or role == "lead":
+        g.add_edge(dept, task, role=role if old is None else "lead")
+
+
+def _path_rows(g: nx.Graph, names: dict[str, str], src: list[str], dst: list[str]) -> list[Row]:
+    if set(src) & set(dst):
+        raise BadParameter("query 'path': 'from' and 'to' name the same department")
+    best: list[str] | None = None
+    for s in src:
+        for t in dst:
+            if s not in g or t not in g or not nx.has_path(g, s, t):
+                continue
+            # the shortest, then the first by node ids: identical on every store
+            cand = min(nx.all_shortest_paths(g, s, t))
+            if best is None or (len(cand), cand) < (len(best), best):
+                best = cand
+    if best is None:
+        return []
+    rows = []
+    for step, i in enumerate(range(0, len(best) - 2, 2), start=1):
+        a, task, b = best[i], best[i + 1], best[i + 2]
+        rows.append({"step": step, "from_department": names[a], "from_role": g.edges[a, task]["role"],
+                     "task": g.nodes[task]["label"], "to_role": g.edges[task, b]["role"],
+                     "to_department": names[b]})
+    return rows
+
+
+def path_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    plan = resolve_plan(ix_plans(ix), p["plan"])
+    depts = ix_departments(ix)
+    src, dst = resolve_department(depts, p["from"]), resolve_department(depts, p["to"])
+    g = nx.Graph()
+    for t in ix.plan_tasks(plan):
+        ta = ix.tasks[t]
+        label = task_label(ta.get("number"), ta.get("title"))
+        for role, ds in (("lead", ix.leads.get(t, [])), ("support", ix.supports.get(t, []))):
+            for d in ds:
+                _add_role(g, d, t, role, label)
+    return _path_rows(_finish(g), {d: n for d, n, _, _ in depts}, src, dst)
+
+
+def path_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
+    plan = resolve_plan(bolt_plans(read), p["plan"])
+    depts = bolt_departments(read)
+    src, dst = resolve_department(depts, p["from"]), resolve_department(depts, p["to"])
+    g = nx.Graph()
+    for r in read(ROLE_EDGES_CYPHER, {"plan": plan}):
+        _add_role(g, r["dept"], r["task"], "lead" if r["role"] == "LEADS" else "support",
+                  task_label(r["number"], r["title"]))
+    return _path_rows(_finish(g), {d: n for d, n, _, _ in depts}, src, dst)
+
+
+PATH = QuerySpec(
+    name="path",
+    question_zh="两个部门之间通过哪些共同任务联系起来（最短链）？",
+    question_en="The shortest chain of shared tasks (lead or support) linking two departments.",
+    params=[required("from", "str", "first department (name or alias)"),
+            required("to", "str", "second department (name or alias)"), PLAN],
+    columns=["step", "from_department", "from_role", "task", "to_role", "to_department"],
+    column_help={
+        "step": "1, 2, … along the chain (no rows: not connected)",
+        "from_department": "department at this end of the step",
+        "from_role": "its role on the task (`lead` / `support`)",
+        "task": "the shared task, `number title`",
+        "to_role": "the next department's role on the task",
+        "to_department": "the next department",
+    },
+    networkx=path_nx,
+    cypher=path_cypher,
+    cypher_text=(ROLE_EDGES_CYPHER,),
+    example={"from": "金融办", "to": "林草局"},
+)
