@@ -48,6 +48,12 @@ function taskLabel(t) {
   return [t.path || t.number, t.title].filter(Boolean).join(" ");
 }
 
+function shortTask(t) {
+  const title = t.title || "";
+  const cut = title.length > 8 ? `${title.slice(0, 8)}…` : title;
+  return [t.path || t.number, cut].filter(Boolean).join(" ");
+}
+
 function taskLink(t) {
   return el("a", { href: taskHref(t.id), class: "task-link", "data-task": t.id, text: taskLabel(t) });
 }
@@ -69,7 +75,7 @@ function setStatus(text) {
 }
 
 function render(...nodes) {
-  view.replaceChildren(...nodes);
+  view.replaceChildren(...nodes.filter((n) => n !== null && n !== undefined && n !== false));
   view.scrollTop = 0;
 }
 
@@ -190,7 +196,7 @@ async function showDepartment(name) {
     const t = byId.get(id);
     if (!t) continue;
     const tn = `t:${t.id}`;
-    addNode({ id: tn, label: t.path || t.number || t.title, title: t.title, kind: "task", href: taskHref(t.id) });
+    addNode({ id: tn, label: t.path || t.number, title: t.title, kind: "task", href: taskHref(t.id) });
     for (const [role, list] of [["lead", t.lead], ["support", t.support]]) {
       for (const x of list) {
         const dn = x.id === d.id ? focus : `d:${x.id}`;
@@ -236,7 +242,7 @@ async function showIndustry(name) {
   const seen = new Set([focus]);
   for (const t of details.filter(Boolean)) {
     const tn = `t:${t.id}`;
-    nodes.push({ id: tn, label: t.path || t.number || t.title, title: t.title, kind: "task", href: taskHref(t.id) });
+    nodes.push({ id: tn, label: t.path || t.number, title: t.title, kind: "task", href: taskHref(t.id) });
     edges.push({ source: tn, target: focus, role: "concerns" });
     for (const x of t.lead) {
       const dn = `d:${x.id}`;
@@ -289,7 +295,7 @@ async function showTask(id) {
     t.parent ? el("p", {}, el("a", { href: taskHref(t.parent) }, "↑ 上级任务")) : null,
   );
   const focus = `t:${t.id}`;
-  const nodes = [{ id: focus, label: t.path || t.number || t.title, title: t.title, kind: "task", focus: true, href: taskHref(t.id) }];
+  const nodes = [{ id: focus, label: shortTask(t), title: t.title, kind: "task", focus: true, href: taskHref(t.id) }];
   const edges = [];
   for (const [role, list] of [["lead", t.lead], ["support", t.support]]) {
     for (const x of list) {
@@ -319,7 +325,8 @@ function drawGraph(nodes, edges) {
   cy = cytoscape({
     container,
     elements,
-    wheelSensitivity: 0.3,
+    maxZoom: 1.6,
+    minZoom: 0.2,
     style: [
       { selector: "node", style: { label: "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 3, "font-family": "sans-serif", color: "#222", width: 18, height: 18 } },
       { selector: "node.dept", style: { "background-color": "#2f6fb3", shape: "ellipse" } },
@@ -328,10 +335,15 @@ function drawGraph(nodes, edges) {
       { selector: "node.focus", style: { width: 30, height: 30, "font-weight": "bold", "font-size": 13, "border-width": 3, "border-color": "#111" } },
       { selector: "edge", style: { width: 1.5, "curve-style": "bezier", "line-color": "#999", "target-arrow-shape": "triangle", "target-arrow-color": "#999", "arrow-scale": 0.7 } },
       { selector: "edge.lead", style: { "line-color": "#2f6fb3", "target-arrow-color": "#2f6fb3", width: 2.2 } },
-      { selector: "edge.support", style: { "line-style": "dashed", "line-color": "#8fb3d9", "target-arrow-color": "#8fb3d9" } },
+      { selector: "edge.support", style: { "line-style": "dashed", "line-color": "#8fb3d9", "target-arrow-color": "#8fb3d9", opacity: 0.6 } },
       { selector: "edge.concerns", style: { "line-color": "#9fd0ae", "target-arrow-color": "#9fd0ae" } },
     ],
-    layout: { name: nodes.length > 2 ? "cose" : "grid", animate: false, nodeRepulsion: 9000, idealEdgeLength: 70, padding: 20, randomize: false },
+    // rings: the focus in the middle, then tasks, departments, chains outermost
+    layout: {
+      name: "concentric", animate: false, padding: 24, minNodeSpacing: 14, avoidOverlap: true,
+      concentric: (n) => (n.hasClass("focus") ? 4 : n.hasClass("task") ? 3 : n.hasClass("dept") ? 2 : 1),
+      levelWidth: () => 1,
+    },
   });
   cy.on("tap", "node", (evt) => {
     const href = evt.target.data("href");
