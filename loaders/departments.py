@@ -1,0 +1,189 @@
+"""The department registry: as-written names -> canonical names, collective parties, splitting.
+
+The registry is data (loaders/data/departments.yaml) merged with the user's own files named by
+PLANKG_DEPARTMENTS (os.pathsep-separated) or passed explicitly. Canonicalisation is deliberately
+conservative: only the plan's own place name and level prefix are stripped, and two names are
+merged only when the registry (or the document itself, through 以下简称) says they are one body;
+look-alike names become alias candidates for a person to judge.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from graph.errors import ParseError
+
+DATA = Path(__file__).resolve().parent / "data"
+ENV_VAR = "PLANKG_DEPARTMENTS"
+
+LEVEL_CHARS = "省市县区旗盟州"
+#: Endings of a body's name; a phrase that ends in none of these is not taken for a department.
+SUFFIXES = (
+    "局", "委", "办", "部", "厅", "院", "所", "站", "中心", "公司", "馆", "队", "会", "处", "科", "室",
+    "团", "社", "行", "政府", "办事处", "管委会", "联", "台", "海关", "小组", "集团", "银行", "法院",
+    "检察院", "分局", "支队", "大队", "中队", "协会", "学校", "大学", "园区",
+)
+_SUFFIX_RE = re.compile("(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
+_COLLECTIVE_RE = re.compile(r"^(各|有关|相关|其他|其它)")
+_BAD_CHARS = re.compile(r"[0-9。;:!?\"“”《》]|负责|推进|加强|建立|开展|实施|落实|工作$")
+
+
+def _nfkc(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    collective: bool = False
+    scope: str | None = None
+
+
+@dataclass
+class Registry:
+    """Alias -> entry, built from the shipped YAML plus user files."""
+
+    aliases: dict[str, Entry] = field(default_factory=dict)
+
+    def add_file(self, path: Path) -> None:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
+            raise ParseError(f"{path}: cannot read department registry ({type(e).__name__})") from e
+        if not isinstance(data, dict):
+            raise ParseError(f"{path}: department registry must be a mapping with 'departments'")
+        for name, aliases in (data.get("departments") or {}).items():
+            entry = Entry(_nfkc(str(name)))
+            self._add(entry, [name, *(aliases or [])])
+        for name, raw_spec in (data.get("collective") or {}).items():
+            spec = raw_spec or {}
+            entry = Entry(_nfkc(str(name)), True, spec.get("scope") or scope_of(str(name)))
+            self._add(entry, [name, *(spec.get("aliases") or [])])
+
+    def _add(self, entry: Entry, names: Iterable[object]) -> None:
+        for n in names:
+            self.aliases[_nfkc(str(n))] = entry
+
+    def lookup(self, name: str) -> Entry | None:
+        return self.aliases.get(name)
+
+
+def scope_of(name: str) -> str:
+    return "some" if ("有关" in name or "相关" in name) else "all"
+
+
+@lru_cache(maxsize=8)
+def _load(paths: tuple[str, ...]) -> Registry:
+    reg = Registry()
+    reg.add_file(DATA / "departments.yaml")
+    for p in paths:
+        reg.add_file(Path(p))
+    return reg
+
+
+def load_registry(extra: Iterable[str | os.PathLike[str]] | None = None) -> Registry:
+    """The shipped registry, then PLANKG_DEPARTMENTS files, then `extra` files (later wins)."""
+    env = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    return _load(tuple(env) + tuple(str(p) for p in (extra or ())))
+
+
+def looks_like_department(name: str, reg: Registry) -> bool:
+    if not name or len(name) > 24 or _BAD_CHARS.search(name):
+        return False
+    if reg.lookup(name) or (_COLLECTIVE_RE.match(name) and len(name) >= 3):
+        return True
+    return len(name) >= 2 and bool(_SUFFIX_RE.search(name))
+
+
+_SPLIT = re.compile(r"[、,;/]|及|以及|和(?=[各有相])")
+_TRAIL = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实)+$")
+
+
+def split_names(text: str) -> list[str]:
+    """Split a list of parties on 、 , ; / 及, never inside brackets: 各县(市、区)人民政府 is one."""
+    out: list[str] = []
+    depth = 0
+    cur: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in "(〔【[":
+            depth += 1
+        elif ch in ")〕】]":
+            depth = max(0, depth - 1)
+        if depth == 0:
+            m = _SPLIT.match(text, i)
+            if m and m.end() > i:
+                out.append("".join(cur))
+                cur = []
+                i = m.end()
+                continue
+        cur.append(ch)
+        i += 1
+    out.append("".join(cur))
+    names = []
+    for raw in out:
+        name = clean_name(raw)
+        if name:
+            names.append(name)
+    return names
+
+
+def clean_name(raw: str) -> str:
+    name = raw.strip().strip("\"'“”‘’ \t。.")
+    name = _TRAIL.sub("", name).strip()
+    if name.startswith("由"):
+        name = name[1:]
+    return name
+
+
+class Canon:
+    """Canonicalises as-written names for one document (place- and level-aware)."""
+
+    def __init__(self, reg: Registry, place: str | None, level: str | None) -> None:
+        self.reg = reg
+        self.place = place
+        self.level = level
+        self.local: dict[str, str] = {}  # 以下简称 definitions of this document
+        prefixes = []
+        if place:
+            prefixes += [place + "委", place]
+        if level:
+            prefixes += [level + "委", level]
+        self.prefixes = prefixes
+
+    def entry(self, name: str) -> Entry:
+        if name in self.local:
+            name = self.local[name]
+        e = self.reg.lookup(name)
+        if e:
+            return e
+        for p in self.prefixes:
+            if name.startswith(p) and len(name) > len(p) + 1:
+                rest = name[len(p):]
+                e = self.reg.lookup(rest)
+                if e:
+                    return e
+                if p in (self.place, (self.place or "") + "委"):
+                    return Entry(rest, bool(_COLLECTIVE_RE.match(rest)), _scope(rest))
+        if _COLLECTIVE_RE.match(name):
+            return Entry(name, True, scope_of(name))
+        return Entry(name)
+
+
+def _scope(name: str) -> str | None:
+    return scope_of(name) if _COLLECTIVE_RE.match(name) else None
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)

@@ -1,0 +1,339 @@
+"""Normalised plan text -> PlanExtract: outline, responsibilities, entities, targets, phases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.errors import ParseError
+from graph.model import (
+    AliasCandidate,
+    Coverage,
+    DepartmentExtract,
+    PhaseExtract,
+    PlanExtract,
+    PlanInfo,
+    TargetExtract,
+    TaskExtract,
+    document_id,
+    normalise_text,
+    plan_id,
+)
+from loaders import lexicon
+from loaders.departments import Canon, Registry, is_subsequence, load_registry
+from loaders.header import PHASE_SECTION, coordinating_bodies, phase_dates, read_header
+from loaders.roles import FIRST_IS_LEAD_RE, Annotation, Roles, find_annotations, resolve
+from loaders.rules import document_rules
+from loaders.structure import Heading, circled_lines, detect_headings, heading_title, nest, split_lines
+from loaders.tables import TableRow, find_text_tables
+from loaders.targets import find_targets
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_GOAL_TITLE = re.compile(r"目标")
+_TASK_SECTION = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
+_NOT_TASK_SECTION = re.compile(r"保障|指导思想|原则|步骤|要求|背景|形势|目标$")
+
+
+@dataclass
+class _Node:
+    """A task candidate: a heading or a table row."""
+
+    path: str
+    number: str
+    level: int
+    title: str
+    start: int
+    end: int
+    body_start: int
+    parent: int | None = None
+    children: list[int] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
+    roles: Roles = field(default_factory=Roles)
+    section: str = ""  # title of its top-level section
+
+
+def extract_text(
+    text: str,
+    source: str | None = None,
+    *,
+    registry: Registry | None = None,
+    raw: str | None = None,
+) -> PlanExtract:
+    """Read one plan's text (any line ends, full- or half-width punctuation).
+
+    >>> ex = extract_text("某县科技局关于印发《某县科技行动方案》的通知\\n某县科技行动方案\\n"
+    ...                   "一、重点任务\\n(一)建设平台。到2025年建成3个平台。(牵头单位:县科技局;配合单位:县财政局)")
+    >>> ex.tasks[0].lead, ex.tasks[0].support, ex.targets[0].value
+    (['科技局'], ['财政局'], 3.0)
+    """
+    name = source or "<text>"
+    norm = normalise_text(text)
+    if not norm.strip():
+        raise ParseError(f"{name}: the document is empty")
+    if not _CJK.search(norm):
+        raise ParseError(f"{name}: no Chinese text found; not a plan document")
+    reg = registry or load_registry()
+    hdr = read_header(norm, source)
+    canon = Canon(reg, hdr.place, hdr.level)
+    lines = split_lines(norm)
+    heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start)
+    nest(heads, len(norm))
+    nodes = _heading_nodes(norm, heads)
+    rows = find_text_tables(norm, lines, reg)
+    _add_rows(nodes, rows)
+    first_is_lead = bool(FIRST_IS_LEAD_RE.search(norm))
+    for n in nodes:
+        if n.annotations:
+            continue
+        n.annotations = find_annotations(norm[n.start: n.end], n.start, reg)
+        for a in n.annotations:
+            n.roles.merge(a.roles)
+    rules = document_rules(norm, nodes, reg)
+    task_idx = _select_tasks(nodes)
+    tax = lexicon.taxonomy()
+    ents, parts = lexicon.entities()
+    written: dict[str, list[str]] = {}
+    tasks: list[TaskExtract] = []
+    targets: list[TargetExtract] = []
+    issue_year = hdr.issued_date[:4] if hdr.issued_date else hdr.period[0]
+    path_of = {i: nodes[i].path for i in task_idx}
+    for i in task_idx:
+        n = nodes[i]
+        lead_w, support_w = resolve(n.roles, first_is_lead)
+        lead_w, support_w = rules.apply(i, lead_w, support_w, n.roles)
+        lead = _canon_list(lead_w, canon, written)
+        support = [s for s in _canon_list(support_w, canon, written) if s not in lead]
+        own = norm[n.start: n.end]
+        skip = [(a.start - n.start, a.end - n.start) for a in n.annotations]
+        plain = _blank(own, skip)
+        inds = tax.find(plain)
+        ent_names = [c for _, c, _ in ents.find(plain)] + lexicon.pattern_names(plain, "enterprise")
+        part_names = [c for _, c, _ in parts.find(plain)] + lexicon.pattern_names(plain, "partner")
+        deadline = _norm_deadline(n.roles.deadline)
+        parent = n.parent
+        while parent is not None and parent not in path_of:
+            parent = nodes[parent].parent
+        tasks.append(TaskExtract(
+            id=n.path, number=n.number, parent=path_of.get(parent) if parent is not None else None,
+            level=n.level, title=n.title, text=own, lead=lead, support=support,
+            persons=list(dict.fromkeys(n.roles.persons)),
+            industries=list(dict.fromkeys(t for t, _, _ in inds)),
+            chains=list(dict.fromkeys(c for _, c, _ in inds)),
+            enterprises=_dedupe_names(ent_names), partners=_dedupe_names(part_names),
+            deadline=deadline, span=(n.start, n.end),
+            annotation="; ".join(norm[a.start: a.end] for a in n.annotations) or None,
+        ))
+        for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
+            targets.append(_target(t, n.path, len(targets)))
+    task_set = set(task_idx)
+    for i, n in enumerate(nodes):
+        if i not in task_set and _GOAL_TITLE.search(n.title):
+            for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
+                targets.append(_target(t, None, len(targets)))
+    targets.sort(key=lambda t: t.span[0])
+    departments = _departments(written, canon)
+    info = PlanInfo(
+        id=plan_id(hdr.title), title=hdr.title, issuer=hdr.issuer, doc_number=hdr.doc_number,
+        issued_date=hdr.issued_date, period=hdr.period, implements=hdr.implements, place=hdr.place,
+        level=hdr.level, doc_id=document_id(norm), source=source,
+    )
+    covered = _covered(nodes, task_idx)
+    leaves = [nodes[i].path for i in task_idx
+              if not any(c in path_of for c in nodes[i].children) and i not in covered]
+    return PlanExtract(
+        plan=info, tasks=tasks, departments=departments, targets=targets,
+        phases=_phases(norm, nodes, hdr.period[0]),
+        coordinating_bodies=coordinating_bodies(norm[hdr.body_start:]),
+        alias_candidates=alias_candidates(departments, tasks, reg),
+        coverage=Coverage(
+            annotations=sum(1 for n in nodes for a in n.annotations if not a.roles.empty()),
+            tasks=len(tasks), tasks_without_responsibility=leaves,
+        ),
+        text=norm,
+    )
+
+
+def _heading_nodes(norm: str, heads: list[Heading]) -> list[_Node]:
+    nodes = []
+    for h in heads:
+        own = norm[h.body_start: h.end]
+        first_line = own.split("\n", 1)[0]
+        nodes.append(_Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
+                           h.body_start, h.parent, list(h.children)))
+    for n in nodes:
+        top = n
+        while top.parent is not None:
+            top = nodes[top.parent]
+        n.section = top.title
+    return nodes
+
+
+def _add_rows(nodes: list[_Node], rows: list[TableRow]) -> None:
+    """Table rows become tasks under the heading whose section holds them (or top level)."""
+    for row in rows:
+        parent = None
+        for k, n in enumerate(nodes):
+            if n.start <= row.start < n.end + 1 and n.body_start <= row.start:
+                parent = k
+        base = nodes[parent] if parent is not None else None
+        idx = len(nodes)
+        # a row inside a heading's section shortens that heading's own text to before the table
+        if base is not None and base.end > row.start:
+            base.end = max(base.start, min(base.end, row.table_start - 1))
+        node = _Node(
+            (base.path if base else "") + row.path, row.number, (base.level if base else 0) + 1,
+            row.title, row.start, row.end, row.start, parent, [],
+            [Annotation(row.start, row.end, row.roles)] if not row.roles.empty() else [],
+            row.roles, base.section if base else "",
+        )
+        nodes.append(node)
+        if base is not None:
+            base.children.append(idx)
+
+
+def _select_tasks(nodes: list[_Node]) -> list[int]:
+    """Tasks: headings (or rows) with responsibilities, their descendants, and their ancestors
+    below the top level. Without any responsibility in the document, the headings of task
+    sections are tasks, so that coverage shows them as unassigned."""
+    keep: set[int] = set()
+    responsible = [i for i, n in enumerate(nodes) if not n.roles.empty()]
+    for i in responsible:
+        keep.add(i)
+        p = nodes[i].parent
+        while p is not None:
+            if nodes[p].parent is not None:
+                keep.add(p)
+            p = nodes[p].parent
+        stack = list(nodes[i].children)
+        while stack:
+            c = stack.pop()
+            keep.add(c)
+            stack.extend(nodes[c].children)
+    if not responsible:
+        for i, n in enumerate(nodes):
+            if n.parent is not None and _TASK_SECTION.search(n.section) and not _NOT_TASK_SECTION.search(n.section):
+                keep.add(i)
+    keep = {i for i in keep if not _NOT_TASK_SECTION.search(nodes[i].section) or not nodes[i].roles.empty()
+            or any(not nodes[c].roles.empty() for c in nodes[i].children)}
+    return sorted(keep, key=lambda i: (nodes[i].start, i))
+
+
+def _covered(nodes: list[_Node], task_idx: list[int]) -> set[int]:
+    out = set()
+    for i in task_idx:
+        k: int | None = i
+        while k is not None:
+            if not nodes[k].roles.empty():
+                out.add(i)
+                break
+            k = nodes[k].parent
+    return out
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        for k in range(max(0, a), min(len(chars), b)):
+            chars[k] = " "
+    return "".join(chars)
+
+
+def _canon_list(names: list[str], canon: Canon, written: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for w in names:
+        e = canon.entry(w)
+        forms = written.setdefault(e.name, [])
+        if w not in forms:
+            forms.append(w)
+        if e.name not in out:
+            out.append(e.name)
+    return out
+
+
+def _departments(written: dict[str, list[str]], canon: Canon) -> list[DepartmentExtract]:
+    out = []
+    for name, forms in written.items():
+        e = canon.entry(forms[0])
+        out.append(DepartmentExtract(
+            name=name, aliases=sorted(set(forms)), collective=e.collective,
+            scope=e.scope if e.collective else None,  # type: ignore[arg-type]
+        ))
+    return out
+
+
+def _dedupe_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        if not any(n in o for o in out):
+            out = [o for o in out if o not in n] + [n]
+    return out
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
+
+
+def _norm_deadline(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    ys = _YEAR.findall(raw)
+    if ys:
+        y, m = ys[-1]
+        return f"{y}-{int(m):02d}" if m else y
+    return raw
+
+
+def _target(t: object, task: str | None, k: int) -> TargetExtract:
+    from loaders.targets import Target
+
+    assert isinstance(t, Target)
+    return TargetExtract(
+        id=f"{task or 'plan'}~{t.start}", task=task, text=t.text, value=t.value, value_max=t.value_max,
+        unit=t.unit, comparator=t.comparator, deadline=t.deadline, cadence=t.cadence,
+        span=(t.start, t.end),
+    )
+
+
+def _phases(norm: str, nodes: list[_Node], year: str | None) -> list[PhaseExtract]:
+    out: list[PhaseExtract] = []
+    for n in nodes:
+        if not PHASE_SECTION.search(n.title):
+            continue
+        for c in n.children:
+            ch = nodes[c]
+            name = re.split(r"[(:]", ch.title, maxsplit=1)[0].strip()
+            line = norm[ch.body_start: norm.find("\n", ch.body_start) if "\n" in norm[ch.body_start:] else len(norm)]
+            start, end = phase_dates(line[:80], year)
+            out.append(PhaseExtract(name=name, start=start, end=end, span=(ch.start, ch.end)))
+        if out:
+            break
+    return out
+
+
+def alias_candidates(
+    departments: list[DepartmentExtract], tasks: list[TaskExtract], reg: Registry
+) -> list[AliasCandidate]:
+    """Pairs of names that may be one body written two ways (政务局 / 政务服务局): the shorter is
+    an in-order abbreviation of the longer with the same first and last character. Never merged."""
+    where: dict[str, list[str]] = {}
+    for t in tasks:
+        for n in (*t.lead, *t.support):
+            where.setdefault(n, []).append(t.id)
+    names = [d.name for d in departments if not d.collective]
+    out = []
+    for a in names:
+        for b in names:
+            if len(a) >= len(b) or len(a) < 3 or a[0] != b[0] or a[-1] != b[-1]:
+                continue
+            if not is_subsequence(a, b):
+                continue
+            ea, eb = reg.lookup(a), reg.lookup(b)
+            if ea and eb and ea.name != eb.name:
+                continue
+            out.append(AliasCandidate(
+                names=(a, b),
+                evidence=f"'{a}' (tasks {', '.join(where.get(a, [])[:3])}) reads as an abbreviation of "
+                f"'{b}' (tasks {', '.join(where.get(b, [])[:3])}); kept apart until a person confirms",
+            ))
+    return out

@@ -1,0 +1,186 @@
+"""The plan's header facts: title, issuer, document number, date, period, place, the plan it
+implements; plus the phases of 实施步骤 and the coordinating bodies (领导小组)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_NOTICE = re.compile(r"^(?P<issuer>[^\n《]{2,40}?)关于印发?(?:\S{0,4})?《(?P<title>[^》\n]+)》的?(?:通知|函)")
+_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【(](?:19|20)\d{2}[〕\]】)]\s*\d{1,4}\s*号")
+_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
+_PORTAL = re.compile(r"^(发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号|标题|信息名称)\s*[::]?\s*(\S.*)$", re.M)
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[—–\-~至到]+\s*((?:19|20)\d{2})\s*年?")
+_TITLE_WORDS = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|要点|措施|细则|安排)(?:\s*\(.*\))?$")
+_IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}《([^》\n]{4,80})》")
+_PLACE = re.compile(
+    r"^([\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|县|旗|区|盟|州))"
+    r"(?:人民政府|委员会|党委|政府|办公|发展|[^\s]*?(?:局|委|办))"
+)
+_NUM_WORD = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "十": 10}
+_N_YEAR = re.compile(r"([一二两三四五十])年")
+
+
+@dataclass
+class Header:
+    title: str = ""
+    issuer: str | None = None
+    doc_number: str | None = None
+    issued_date: str | None = None
+    period: tuple[str | None, str | None] = (None, None)
+    implements: list[str] = field(default_factory=list)
+    place: str | None = None
+    level: str | None = None
+    body_start: int = 0
+
+
+def read_header(text: str, source: str | None) -> Header:
+    h = Header()
+    head = text[:4000]
+    portal = {m.group(1): m.group(2).strip() for m in _PORTAL.finditer(head)}
+    notice = None
+    for line in head.split("\n")[:60]:
+        m = _NOTICE.match(line.strip())
+        if m:
+            notice = m
+            break
+    if notice:
+        h.title = notice.group("title").strip()
+        h.issuer = notice.group("issuer").strip()
+    else:
+        h.title = _title_line(head) or (source or "untitled plan")
+    h.title = re.sub(r"\s*\((?:19|20)\d{2}.{0,8}\)\s*$", "", h.title).strip()
+    m = _DOC_NO.search(head)
+    h.doc_number = re.sub(r"\s+", "", m.group(0)) if m else portal.get("发文字号") or portal.get("发布文号") or None
+    dm = _DATE_LINE.search(head)
+    if dm:
+        h.issued_date = f"{dm.group(1)}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
+    else:
+        for key in ("成文日期", "发布日期"):
+            pm = re.match(r"((?:19|20)\d{2})\D(\d{1,2})\D(\d{1,2})", portal.get(key, ""))
+            if pm:
+                h.issued_date = f"{pm.group(1)}-{int(pm.group(2)):02d}-{int(pm.group(3)):02d}"
+                break
+    if not h.issuer:
+        h.issuer = portal.get("发布机构") or portal.get("发文机关") or _signature(head, dm)
+    h.body_start = _body_start(text, h.title)
+    h.period = _period(text, h)
+    pre = _preamble(text, h.body_start)
+    seen = []
+    for im in _IMPLEMENTS.finditer(pre):
+        t = im.group(1).strip()
+        if t != h.title and t not in seen and _TITLE_WORDS.search(t):
+            seen.append(t)
+    h.implements = seen
+    for cand in (h.issuer or "", h.title):
+        pm = _PLACE.match(cand)
+        if pm:
+            h.place = pm.group(1)
+            lv = h.place[-1]
+            h.level = "区" if h.place.endswith("自治区") and len(h.place) > 3 else lv
+            if h.place.endswith("自治区"):
+                h.level = "自治区"
+            break
+    return h
+
+
+def _title_line(head: str) -> str | None:
+    for line in head.split("\n")[:80]:
+        s = line.strip()
+        if 6 <= len(s) <= 80 and _TITLE_WORDS.search(s) and not s.startswith(("附件", "为", "根据")):
+            return s
+    return None
+
+
+def _signature(head: str, dm: re.Match[str] | None) -> str | None:
+    if not dm:
+        return None
+    before = head[: dm.start()].rstrip().split("\n")
+    if before:
+        last = before[-1].strip()
+        if 2 <= len(last) <= 30 and re.search(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$", last):
+            return last
+    return None
+
+
+def _body_start(text: str, title: str) -> int:
+    """Just after the last line that is the title alone (the attachment's own title), else 0."""
+    pos = 0
+    if not title:
+        return 0
+    for m in re.finditer(re.escape(title), text[:20000]):
+        ls = text.rfind("\n", 0, m.start()) + 1
+        le = text.find("\n", m.end())
+        le = len(text) if le < 0 else le
+        rest = text[m.end(): le].strip()
+        if not text[ls: m.start()].strip() and (not rest or re.fullmatch(r"\(.{0,20}\)", rest)):
+            pos = le
+    return pos
+
+
+def _preamble(text: str, body_start: int) -> str:
+    m = re.search(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|第一)", text[body_start:], re.M)
+    end = body_start + (m.start() if m else 3000)
+    return text[max(0, body_start - 3000): end]
+
+
+def _period(text: str, h: Header) -> tuple[str | None, str | None]:
+    win = text[max(0, h.body_start - 300): h.body_start + 300]
+    for cand in (h.title, win, text[:3000]):
+        m = _PERIOD.search(cand)
+        if m and m.group(1) <= m.group(2):
+            return m.group(1), m.group(2)
+    n = _N_YEAR.search(h.title)
+    if n and h.issued_date:
+        start = int(h.issued_date[:4])
+        return str(start), str(start + _NUM_WORD.get(n.group(1), 1) - 1)
+    m = re.search(r"(?:到|至)((?:19|20)\d{2})年", h.title)
+    if m:
+        return (h.issued_date[:4] if h.issued_date else None), m.group(1)
+    return None, None
+
+
+# ---- phases -----------------------------------------------------------------------------------
+
+PHASE_SECTION = re.compile(r"实施步骤|工作步骤|进度安排|时间安排|实施阶段|步骤安排|推进步骤|阶段安排|时间步骤|方法步骤")
+_YM = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月|((?:19|20)\d{2})\s*年")
+
+
+def phase_dates(text: str, default_year: str | None) -> tuple[str | None, str | None]:
+    """'2021年9月-2021年10月' -> ('2021-09', '2021-10'); '2022年1月—12月' carries the year."""
+    dates: list[str] = []
+    year = default_year
+    for m in _YM.finditer(text):
+        if m.group(3):
+            year = m.group(3)
+            dates.append(year)
+        else:
+            if m.group(1):
+                year = m.group(1)
+            if year:
+                dates.append(f"{year}-{int(m.group(2)):02d}")
+    if not dates:
+        return None, None
+    if len(dates) == 1:
+        if re.search(r"(?:底|末)?(?:前|以前|之前)", text):
+            return None, dates[0]
+        return dates[0], dates[0]
+    return dates[0], dates[1]
+
+
+# ---- coordinating bodies ------------------------------------------------------------------------
+
+_BODY = re.compile(r"[^\s。,;:()、“”]{2,30}?(?:领导小组|联席会议|指挥部|工作专班)")
+_BODY_LEFT = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由|以|在|的|和|及|与|为|是|了)")
+
+
+def coordinating_bodies(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _BODY.finditer(text):
+        name = m.group(0)
+        lm = _BODY_LEFT.match(name)
+        if lm:
+            name = name[lm.end():]
+        if len(name) > 4 and name not in out and not name.startswith(("领导", "工作")):
+            out.append(name)
+    return out

@@ -1,0 +1,268 @@
+"""Bytes -> plan text: format by extension or sniffing, encoding by BOM / strict decoding /
+charset-normalizer. Every failure is a one-line ParseError naming the file."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from graph.errors import ParseError
+from graph.model import PlanExtract
+
+TEXT_EXT = {".txt", ".text", ".md", ".csv", ".tsv"}
+HTML_EXT = {".html", ".htm", ".xhtml", ".shtml", ".jhtml"}
+
+
+def extract_path(path: str | os.PathLike[str], **kw: Any) -> PlanExtract:
+    """Read a plan document from disk (.txt .html .docx .pdf .xlsx)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise ParseError(f"{p}: is a directory, not a document") from None
+    except FileNotFoundError:
+        raise ParseError(f"{p}: no such file") from None
+    except OSError as e:
+        raise ParseError(f"{p}: cannot read ({e.strerror or type(e).__name__})") from None
+    return extract_bytes(data, str(p), **kw)
+
+
+def extract_bytes(data: bytes, name: str, **kw: Any) -> PlanExtract:
+    """Read a plan document given as bytes; `name` gives the format by its extension."""
+    from loaders.extract import extract_text
+
+    text = document_text(data, name)
+    try:
+        return extract_text(text, source=Path(name).name, raw=text, **kw)
+    except ParseError:
+        raise
+    except Exception as e:  # a bug must still not leak a traceback to a user
+        raise ParseError(f"{name}: could not extract a plan ({type(e).__name__}: {e})") from e
+
+
+def document_text(data: bytes, name: str) -> str:
+    """The plain text of a document, lines as in the source."""
+    if not data or not data.strip():
+        raise ParseError(f"{name}: the file is empty")
+    kind = _kind(data, name)
+    try:
+        if kind == "docx":
+            return _docx_text(data)
+        if kind == "pdf":
+            return _pdf_text(data, name)
+        if kind == "xlsx":
+            return _xlsx_text(data)
+    except ParseError:
+        raise
+    except Exception as e:
+        raise ParseError(f"{name}: not a readable .{kind} file ({type(e).__name__})") from e
+    text = decode(data, name)
+    if kind == "html" or (kind == "text" and re.match(r"\s*<(?:!doctype|html|head|body)", text[:200], re.I)):
+        return html_text(text)
+    return text
+
+
+def _kind(data: bytes, name: str) -> str:
+    ext = Path(name).suffix.lower()
+    if data[:4] == b"%PDF" or ext == ".pdf":
+        return "pdf"
+    if data[:4] == b"PK\x03\x04" or ext in (".docx", ".xlsx"):
+        if ext == ".xlsx":
+            return "xlsx"
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            raise ParseError(f"{name}: corrupt {ext or 'zip'} file (not a valid zip archive)") from None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "word/document.xml" in names:
+            return "docx"
+        raise ParseError(f"{name}: a zip archive that is neither .docx nor .xlsx")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or ext in (".doc", ".wps"):
+        raise ParseError(f"{name}: legacy Word (.doc/.wps) is not supported; save it as .docx")
+    if ext in HTML_EXT:
+        return "html"
+    return "text"
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 (BOM or not), UTF-16 (BOM or not), GB18030/GBK; binary is refused."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc.replace("-sig", ""))
+            except UnicodeDecodeError:
+                raise ParseError(f"{name}: declares {enc} by its byte-order mark but does not decode") from None
+    sample = data[:4000]
+    if sample.count(0) > len(sample) // 4:
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        enc = "utf-16-be" if even > odd else "utf-16-le"
+        try:
+            return _check(data.decode(enc), name)
+        except UnicodeDecodeError:
+            raise ParseError(f"{name}: binary data, not a text document") from None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return _check(data.decode(enc), name)
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ParseError(f"{name}: unknown text encoding or binary data")
+    return _check(str(best), name)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _check(text: str, name: str) -> str:
+    if len(_CONTROL.findall(text[:20000])) > max(3, len(text[:20000]) // 100):
+        raise ParseError(f"{name}: binary data, not a text document")
+    return text
+
+
+# ---- HTML -----------------------------------------------------------------------------------
+
+_BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+           "article", "dd", "dt", "ul", "ol", "pre", "blockquote", "center"}
+_BOILER = re.compile(r"nav|menu|footer|breadcrumb|share|copyright|crumb|toolbar|sidebar", re.I)
+
+
+def html_text(html: str) -> str:
+    """Visible text of a portal page, one block per line, table rows as tab-separated cells."""
+    from bs4 import BeautifulSoup, Tag
+
+    soup = BeautifulSoup(html, "html.parser")
+    for t in soup(["script", "style", "noscript", "head", "nav", "footer", "iframe", "form", "button"]):
+        t.decompose()
+    for t in list(soup.find_all(True)):
+        if not isinstance(t, Tag) or t.attrs is None:
+            continue
+        ident = " ".join([str(t.get("id") or ""), *(t.get("class") or [])])
+        if ident.strip() and _BOILER.search(ident):
+            t.decompose()
+    for table in soup.find_all("table"):
+        rows = []
+        for tr in table.find_all("tr"):
+            cells = [_cell_text(td) for td in tr.find_all(["td", "th"])]
+            if any(cells):
+                rows.append("\t".join(cells))
+        table.replace_with(soup.new_string("\n" + "\n".join(rows) + "\n"))
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    parts: list[str] = []
+    for el in soup.descendants:
+        if isinstance(el, Tag):
+            if el.name in _BLOCKS:
+                parts.append("\n")
+        else:
+            parts.append(str(el))
+    text = "".join(parts).replace("\xa0", " ")
+    lines = [ln.strip(" \t\u3000") if "\t" not in ln.strip() else ln.strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _cell_text(td: Any) -> str:
+    parts = [s.strip() for s in td.get_text("\n").split("\n") if s.strip()]
+    return _join_cell(parts)
+
+
+def _join_cell(parts: list[str]) -> str:
+    if len(parts) > 1 and all(len(p) <= 20 for p in parts):
+        return "、".join(parts)
+    return "".join(parts)
+
+
+# ---- DOCX, XLSX, PDF --------------------------------------------------------------------------
+
+def _docx_text(data: bytes) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = docx.Document(io.BytesIO(data))
+    out: list[str] = []
+    body = doc.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append(Paragraph(child, doc).text)
+        elif tag == "tbl":
+            table = Table(child, doc)
+            for row in table.rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(_join_cell([p.text.strip() for p in cell.paragraphs if p.text.strip()]))
+                if any(cells):
+                    out.append("\t".join(cells))
+    return "\n".join(out)
+
+
+def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    out: list[str] = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            cells = ["" if v is None else re.sub(r"\s*\n\s*", "、", str(v).strip()) for v in row]
+            if any(cells):
+                out.append("\t".join(cells).rstrip("\t"))
+    return "\n".join(out)
+
+
+_PAGE_NO = re.compile(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$|^\s*第\s*\d+\s*页")
+_END_PUNCT = "。;;::!?!?)）〕】\"”"
+
+
+def _pdf_text(data: bytes, name: str) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        try:
+            reader.decrypt("")
+        except Exception:
+            raise ParseError(f"{name}: the PDF is encrypted") from None
+    lines: list[str] = []
+    for page in reader.pages:
+        for ln in (page.extract_text() or "").split("\n"):
+            if ln.strip() and not _PAGE_NO.match(ln):
+                lines.append(ln.rstrip())
+    if not any(lines):
+        raise ParseError(f"{name}: the PDF has no text layer (scanned?); OCR it first")
+    return unwrap(lines)
+
+
+def unwrap(lines: list[str]) -> str:
+    """Join lines a PDF wrapped at the page width back into paragraphs: a line as long as the
+    widest lines, not ending in closing punctuation, continues on the next line."""
+    lengths = sorted(len(ln.strip()) for ln in lines)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    out: list[str] = []
+    cont = False
+    for ln in lines:
+        s = ln.strip()
+        if cont and out:
+            out[-1] += s
+        else:
+            out.append(s)
+        cont = len(s) >= width * 0.85 and width >= 15 and not s.endswith(tuple(_END_PUNCT))
+    return "\n".join(out)

@@ -1,0 +1,119 @@
+"""Lexicons shipped as data: the industry taxonomy, enterprises and partner institutions.
+
+Each lexicon becomes one alternation regex (longest term first), compiled once per set of files,
+so matching a task's text is a single linear scan.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from graph.errors import ParseError
+
+DATA = Path(__file__).resolve().parent / "data"
+INDUSTRIES_ENV = "PLANKG_INDUSTRIES"
+ENTITIES_ENV = "PLANKG_ENTITIES"
+
+
+def _nfkc(s: object) -> str:
+    return unicodedata.normalize("NFKC", str(s)).strip()
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as e:
+        raise ParseError(f"{path}: cannot read lexicon ({type(e).__name__})") from e
+    if not isinstance(data, dict):
+        raise ParseError(f"{path}: lexicon must be a YAML mapping")
+    return data
+
+
+def _alternation(terms: dict[str, str]) -> re.Pattern[str]:
+    if not terms:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """term -> canonical value, and one regex matching any term."""
+
+    terms: dict[str, str]
+    regex: re.Pattern[str]
+
+    def find(self, text: str) -> list[tuple[str, str, int]]:
+        """(term as written, canonical, offset) for each non-overlapping match."""
+        return [(m.group(0), self.terms[m.group(0)], m.start()) for m in self.regex.finditer(text)]
+
+
+def _env_paths(var: str) -> tuple[str, ...]:
+    return tuple(p for p in os.environ.get(var, "").split(os.pathsep) if p)
+
+
+@lru_cache(maxsize=8)
+def _taxonomy(paths: tuple[str, ...]) -> Lexicon:
+    terms: dict[str, str] = {}
+    for path in (DATA / "industries.yaml", *map(Path, paths)):
+        for raw_chain, words in (_read(path).get("chains") or {}).items():
+            chain = _nfkc(raw_chain)
+            for w in [chain, *(words or [])]:
+                terms[_nfkc(w)] = chain
+    return Lexicon(terms, _alternation(terms))
+
+
+def taxonomy(extra: tuple[str, ...] = ()) -> Lexicon:
+    """The industry taxonomy: shipped data, then PLANKG_INDUSTRIES files, then `extra`."""
+    return _taxonomy(_env_paths(INDUSTRIES_ENV) + tuple(extra))
+
+
+@lru_cache(maxsize=8)
+def _entities(paths: tuple[str, ...]) -> tuple[Lexicon, Lexicon]:
+    ents: dict[str, str] = {}
+    parts: dict[str, str] = {}
+    for path in (DATA / "entities.yaml", *map(Path, paths)):
+        data = _read(path)
+        for target, key in ((ents, "enterprises"), (parts, "partners")):
+            for raw_name, aliases in (data.get(key) or {}).items():
+                name = _nfkc(raw_name)
+                for w in [name, *(aliases or [])]:
+                    target[_nfkc(w)] = name
+    return Lexicon(ents, _alternation(ents)), Lexicon(parts, _alternation(parts))
+
+
+def entities(extra: tuple[str, ...] = ()) -> tuple[Lexicon, Lexicon]:
+    """(enterprises, partners): shipped data, then PLANKG_ENTITIES files, then `extra`."""
+    return _entities(_env_paths(ENTITIES_ENV) + tuple(extra))
+
+
+# Name patterns; the left edge is trimmed after the last verb or function word.
+_ENTERPRISE_RE = re.compile(r"[\u4e00-\u9fff()]{2,16}?(?:股份有限公司|有限责任公司|有限公司|集团)")
+_PARTNER_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|科学院|研究院|研究所|学院)")
+_LEFT_STOP = re.compile(
+    r".*(?:支持|依托|推动|鼓励|引导|加快|实施|推进|培育|引进|联合|深化|加强|发挥|组织|协调|"
+    r"整合|打造|建设|扶持|对接|与|同|和|、|及|以|由|在|为|对|向|的|等|是)"
+)
+_NOT_NAMES = re.compile(r"^(?:企业|龙头|公司|国有|民营|重点|骨干|相关|有关|各|本|该|大型|中小|小微|院士|高等|职业)")
+
+
+def _trim(name: str) -> str:
+    m = _LEFT_STOP.match(name)
+    return name[m.end():] if m else name
+
+
+def pattern_names(text: str, kind: str) -> list[str]:
+    rx = _ENTERPRISE_RE if kind == "enterprise" else _PARTNER_RE
+    out = []
+    for m in rx.finditer(text):
+        name = _trim(m.group(0))
+        suffix_len = 4 if kind == "enterprise" and name.endswith("有限公司") else 2
+        if len(name) - suffix_len >= 2 and not _NOT_NAMES.match(name):
+            out.append(name)
+    return out

@@ -1,0 +1,221 @@
+"""Responsibility annotations: who leads, who supports, who is the responsible leader.
+
+Three shapes carry the same facts:
+  keyed     (牵头部门:A、B;配合部门:C) / lines 牵头单位:A / 〔责任单位:A、B按职责分工负责〕
+  sentence  由A牵头,B、C配合 / A负责,B配合 / B、C按职责分工负责
+  table     a 任务分工表 row (loaders.tables), which ends in the keyed shape.
+All are reduced to `Roles`; `resolve` then applies the rule that 责任单位 support when a 牵头单位
+is named and lead otherwise (or only the first leads, under a 排在第一位的为牵头单位 convention).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.departments import Registry, clean_name, looks_like_department, split_names
+
+PERSON_KEYS = "责任领导|牵头领导|分管领导|包联领导|联系领导|责任人|负责人|牵头市领导|牵头县领导|牵头旗领导"
+LEAD_KEYS = "牵头部门|牵头单位|牵头责任单位|主责部门|主责单位|主办单位|主办部门|牵头处室|牵头"
+RESP_KEYS = "责任单位|责任部门|负责单位|负责部门|实施单位|承办单位|落实单位|责任主体|主体责任单位"
+SUPPORT_KEYS = (
+    "配合部门|配合单位|协办单位|协办部门|参与单位|参与部门|协同单位|协同部门|协助单位|协作单位|参加单位|"
+    "配合责任单位|支持单位|配合"
+)
+DEADLINE_KEYS = "完成时限|完成时间|时间节点|时限要求|完成期限|时限|进度安排"
+_ALL_KEYS = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
+KEY_RE = re.compile(r"(" + _ALL_KEYS + r")\s*[:]\s*")
+_KIND = {}
+for _kind, _keys in (("person", PERSON_KEYS), ("lead", LEAD_KEYS), ("resp", RESP_KEYS),
+                     ("support", SUPPORT_KEYS), ("deadline", DEADLINE_KEYS)):
+    for _k in _keys.split("|"):
+        _KIND[_k] = _kind
+
+TRIGGER_RE = re.compile(
+    r"按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
+    r"负责(?!人|单位|部门|同志)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
+)
+_TRIGGER_KIND = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
+BRACKET_RE = re.compile(r"[(〔【\[]((?:[^()〔〕【】\[\]]|\([^()]*\))*)[)〕】\]]")
+_ROLE_HINT = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导")
+FIRST_IS_LEAD_RE = re.compile(r"(?:排|列|位)在?(?:第一|首)位的?(?:单位|部门)?为牵头|第一(?:个|位)?(?:单位|部门)为牵头|首位(?:单位|部门)?为牵头")
+_STICKY = re.compile(r"[,(]?\s*下同\s*\)?")
+
+
+@dataclass
+class Roles:
+    lead: list[str] = field(default_factory=list)
+    resp: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    sticky: list[tuple[str, str]] = field(default_factory=list)  # (role, name) marked 下同
+
+    def empty(self) -> bool:
+        return not (self.lead or self.resp or self.support or self.persons)
+
+    def merge(self, other: Roles) -> None:
+        for attr in ("lead", "resp", "support", "persons"):
+            mine = getattr(self, attr)
+            mine.extend(n for n in getattr(other, attr) if n not in mine)
+        self.deadline = self.deadline or other.deadline
+        self.sticky.extend(other.sticky)
+
+
+def resolve(r: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
+    """(lead, support) as written, before canonicalisation."""
+    if r.lead:
+        lead, support = list(r.lead), [*r.resp, *r.support]
+    elif first_is_lead and r.resp:
+        lead, support = r.resp[:1], [*r.resp[1:], *r.support]
+    else:
+        lead, support = list(r.resp), list(r.support)
+    support = [n for n in dict.fromkeys(support) if n not in lead]
+    return list(dict.fromkeys(lead)), support
+
+
+def _names(value: str, reg: Registry) -> list[str]:
+    return [n for n in split_names(value) if looks_like_department(n, reg)]
+
+
+def parse_keyed(seg: str, reg: Registry) -> Roles:
+    """`牵头单位:A、B;配合单位:C` (keys in any order, any separators between the roles)."""
+    r = Roles()
+    keys = list(KEY_RE.finditer(seg))
+    for i, m in enumerate(keys):
+        kind = _KIND[m.group(1)]
+        value = seg[m.end(): keys[i + 1].start() if i + 1 < len(keys) else len(seg)]
+        value = value.strip().strip(";,。.").strip()
+        if kind == "deadline":
+            r.deadline = value.split("\n")[0].strip(";,。") or None
+            continue
+        if kind == "person":
+            r.persons.extend(p for p in split_names(value) if 2 <= len(p) <= 4 or "同志" in p)
+            continue
+        sticky = bool(_STICKY.search(value))
+        if sticky:
+            value = _STICKY.sub("", value)
+        if TRIGGER_RE.search(value) and not TRIGGER_RE.fullmatch(value.strip()):
+            sub = parse_sentence(value, reg)
+            if not sub.empty():
+                if kind == "support":
+                    sub = Roles(support=[*sub.lead, *sub.resp, *sub.support])
+                r.merge(sub)
+                continue
+        names = _names(value, reg)
+        getattr(r, kind).extend(names)
+        if sticky and names:
+            r.sticky.append((kind, names[-1]))
+    return r
+
+
+def parse_sentence(text: str, reg: Registry) -> Roles:
+    """由A牵头,B、C配合 / A负责,B配合 / A、B按职责分工负责: parties are read backwards from the
+    trigger word while they look like departments."""
+    r = Roles()
+    for m in TRIGGER_RE.finditer(text):
+        names = _names_before(text, m.start(), reg)
+        if not names:
+            continue
+        word = m.group(0)
+        kind = _TRIGGER_KIND.get(word)
+        if kind is None:
+            kind = "resp" if "负责" in word else "support"
+        if kind == "lead_or_resp":
+            kind = "lead" if _later_support(text, m.end()) else "resp"
+        target = getattr(r, kind)
+        target.extend(n for n in names if n not in target)
+    return r
+
+
+def _later_support(text: str, pos: int) -> bool:
+    return bool(re.search(r"配合|协助|参与|协办", text[pos: pos + 60]))
+
+
+_HARD = re.compile(r"[。;:(\n]")
+_PIECE = re.compile(r"[、,]|以及|及|和")
+
+
+def _names_before(text: str, pos: int, reg: Registry) -> list[str]:
+    start = 0
+    for m in _HARD.finditer(text, 0, pos):
+        start = m.end()
+    region = text[start:pos]
+    pieces = _PIECE.split(region)
+    out: list[str] = []
+    for raw in reversed(pieces):
+        if TRIGGER_RE.search(raw):
+            break
+        name = clean_name(raw)
+        if not name or not looks_like_department(name, reg):
+            break
+        out.append(name)
+        if raw.strip().startswith("由"):
+            break
+    return list(reversed(out))
+
+
+@dataclass
+class Annotation:
+    start: int
+    end: int
+    roles: Roles
+
+
+def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
+    """Every annotation in one task's own text (offsets made absolute with `offset`)."""
+    found: list[Annotation] = []
+    taken: list[tuple[int, int]] = []
+    for m in BRACKET_RE.finditer(text):
+        inner = m.group(1)
+        if not _ROLE_HINT.search(inner):
+            continue
+        r = parse_keyed(inner, reg) if KEY_RE.search(inner) else parse_sentence(inner, reg)
+        if not r.empty():
+            found.append(Annotation(offset + m.start(), offset + m.end(), r))
+            taken.append((m.start(), m.end()))
+    # keyed text outside brackets: from the first key to the end of its line, lines chained
+    keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())]
+    i = 0
+    while i < len(keyed):
+        s = keyed[i].start()
+        e = text.find("\n", s)
+        e = len(text) if e < 0 else e
+        j = i + 1
+        while j < len(keyed) and keyed[j].start() <= e + 1:
+            e2 = text.find("\n", keyed[j].start())
+            e = len(text) if e2 < 0 else e2
+            j += 1
+        r = parse_keyed(text[s:e], reg)
+        if not r.empty() or r.deadline:
+            found.append(Annotation(offset + s, offset + e, r))
+            taken.append((s, e))
+        i = j
+    if not any(not a.roles.empty() for a in found):
+        for sent in _sentences(text):
+            a, b = sent
+            if _in(taken, a) or not TRIGGER_RE.search(text, a, b):
+                continue
+            r = parse_sentence(text[a:b], reg)
+            if r.lead or r.resp or r.support:
+                found.append(Annotation(offset + a, offset + b, r))
+    found.sort(key=lambda x: x.start)
+    return found
+
+
+_SENT_END = re.compile(r"[。;\n]")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out = []
+    a = 0
+    for m in _SENT_END.finditer(text):
+        out.append((a, m.start()))
+        a = m.end()
+    if a < len(text):
+        out.append((a, len(text)))
+    return out
+
+
+def _in(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)

@@ -1,0 +1,141 @@
+"""Lines and headings: the numbered outline 一、 / (一) / 1. / (1) / ① of a plan.
+
+Headings are recognised per line by their numbering style; the nesting comes from the order in
+which styles first appear under a parent (a stack), so plans that skip a level or use the styles
+in another order still nest correctly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CN_DIGITS = "零〇一二三四五六七八九十百两"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+NEG_CIRCLED = "❶❷❸❹❺❻❼❽❾❿"
+
+# (style, regex on the NFKC line). Style names are stable keys, not levels.
+_HEADING_RES = (
+    ("cn", re.compile(r"^\s*([一二三四五六七八九十]{1,3}[、.．]\s*|第[一二三四五六七八九十]{1,3}(?:部分|章|节|条)\s*)")),
+    ("pcn", re.compile(r"^\s*(\([一二三四五六七八九十]{1,3}\)\s*)")),
+    ("num", re.compile(r"^\s*(\d{1,2}[、.．](?!\d)\s*)")),
+    ("pnum", re.compile(r"^\s*(\(\d{1,2}\)\s*)")),
+    ("circ", re.compile(r"^\s*([" + NEG_CIRCLED + r"]\s*)")),
+)
+
+
+@dataclass
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Heading:
+    style: str
+    number: str  # as written (after NFKC), e.g. "(4)", "2.", "一、", "①"
+    line: int  # index into lines
+    start: int
+    end: int  # end of the heading's own section (before the next heading)
+    body_start: int  # offset just after the number
+    path: str = ""
+    level: int = 0
+    parent: int | None = None
+    children: list[int] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        out.append(Line(pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def circled_lines(raw: str) -> set[int]:
+    """Indices of raw lines that begin with ①..⑳ (NFKC turns ① into a bare digit)."""
+    out = set()
+    for i, line in enumerate(re.split(r"\r\n|\r|\n", raw.replace("\ufeff", ""))):
+        s = line.lstrip(" \t\u3000")
+        if s and s[0] in CIRCLED:
+            out.add(i)
+    return out
+
+
+_CIRC_DIGIT = re.compile(r"^\s*(\d{1,2})")
+
+
+def detect_headings(lines: list[Line], circled: set[int], skip_until: int = 0) -> list[Heading]:
+    heads: list[Heading] = []
+    for i, ln in enumerate(lines):
+        if ln.start < skip_until:
+            continue
+        t = ln.text
+        if not t.strip():
+            continue
+        style = number = None
+        m = None
+        if i in circled:
+            m = _CIRC_DIGIT.match(t)
+            if m:
+                style = "circ"
+                number = CIRCLED[int(m.group(1)) - 1] if 0 < int(m.group(1)) <= 20 else m.group(1)
+        if style is None:
+            for st, rx in _HEADING_RES:
+                m = rx.match(t)
+                if m:
+                    style, number = st, m.group(1).strip()
+                    break
+        if style is None or number is None or m is None:
+            continue
+        if len(t) - m.end(1) < 2:  # a bare number is a table row or a page number, not a heading
+            continue
+        heads.append(Heading(style, number, i, ln.start, ln.end, ln.start + m.end(1)))
+    return heads
+
+
+def nest(heads: list[Heading], text_end: int) -> None:
+    """Assign parents, levels, paths and section ends in place."""
+    stack: list[int] = []  # indices into heads
+    for k, h in enumerate(heads):
+        while stack and not _inside(heads, stack, h.style):
+            stack.pop()
+        if stack:
+            h.parent = stack[-1]
+            heads[stack[-1]].children.append(k)
+        h.level = len(stack) + 1
+        h.path = (heads[stack[-1]].path if stack else "") + _path_part(h.number)
+        stack.append(k)
+    for k, h in enumerate(heads):
+        h.end = heads[k + 1].start - 1 if k + 1 < len(heads) else text_end
+        h.end = max(h.end, h.start)
+
+
+def _inside(heads: list[Heading], stack: list[int], style: str) -> bool:
+    """Whether a heading of `style` goes under the top of the stack: only if that style does not
+    already appear on the stack (a repeated style closes the levels opened since)."""
+    return all(heads[i].style != style for i in stack)
+
+
+def _path_part(number: str) -> str:
+    if number.startswith("第") or number.endswith(("部分", "章", "节", "条")):
+        return number
+    return number.strip().replace("．", ".")
+
+
+_TITLE_END = re.compile(r"[。;!?]")
+
+
+def heading_title(text: str) -> str:
+    """A heading's title: its text up to the first full stop, without an annotation."""
+    m = _TITLE_END.search(text)
+    title = text[: m.start()] if m else text
+    c = title.find(":")
+    if (0 < c <= 30 and m is None) or 0 < c <= 20:
+        head = title[:c]
+        if not re.search(r"牵头|责任|配合|单位|部门", head):
+            title = head
+    title = re.sub(r"\s*[(〔【][^()〔〕【】]*(?:牵头|责任|配合|协办|参与|主办|负责)[^()〔〕【】]*[)〕】]\s*$", "", title)
+    return title.strip().rstrip("。.,;")

@@ -1,0 +1,171 @@
+"""Quantified targets: value (or range), unit, comparator, deadline and cadence.
+
+A target is a number with a countable unit (个, 家, 项, 名, %, 亿元, …); durations and dates
+(3年, 10月30日, 3个月) are not targets. Its text is the clause it sits in, with a short lead-in
+clause (力争通过3年努力, …) kept in front.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_NUM = "零〇一二两三四五六七八九十百千"
+_CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_MUL = {"十": 10, "百": 100, "千": 1000}
+
+UNITS = (
+    "个百分点", "千瓦时", "万亿元", "亿元", "万元", "元", "万人次", "人次", "万人", "万户", "万亩", "万吨",
+    "万千瓦", "千瓦", "兆瓦", "万平方米", "平方米", "平方公里", "公里", "千米", "公顷", "亩", "吨", "个",
+    "家", "项", "名", "人", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
+    "场", "种", "款", "栋", "间", "辆", "批", "%", "倍", "万",
+)
+_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
+QTY_RE = re.compile(
+    rf"(?<![\d.第])(?P<v>{_NUM})(?:\s*(?:—|–|-|~|至|到)\s*(?P<v2>{_NUM}))?(?P<approx>余|多)?"
+    rf"(?P<unit>{'|'.join(map(re.escape, UNITS))})(?!月|年|周|级|大|天|小时|分钟)"
+)
+_CLAUSE = re.compile(r"[,;。:\n]")
+_LEAD_IN = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|预计|确保)")
+_AFTER_GE = re.compile(r"^(?:及|或)?以上")
+_AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
+_BEFORE = (
+    (re.compile(r"(?:不少于|不低于|至少|达到或超过)$"), ">="),
+    (re.compile(r"(?:超过|突破|高于|多于)$"), ">"),
+    (re.compile(r"(?:不超过|不高于|控制在|低于|少于|压减至|降至|下降到)$"), "<="),
+)
+_YEAR_RE = re.compile(r"(?:到|至|截至|于)?(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前|以前|之前)?")
+_REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
+_CADENCE_RE = re.compile(r"每年|年均|每季度|每月|每半年|逐年|每年度")
+_YEAR_END = re.compile(r"年底前|年内|年底")
+
+
+def cn_to_number(s: str) -> float | None:
+    """'3' -> 3, '十二' -> 12, '两' -> 2, '三十' -> 30, '一百五十' -> 150."""
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    total, cur = 0, 0
+    for ch in s:
+        if ch in _CN_VAL:
+            cur = _CN_VAL[ch]
+        elif ch in _CN_MUL:
+            total += (cur or 1) * _CN_MUL[ch]
+            cur = 0
+        else:
+            return None
+    return float(total + cur)
+
+
+@dataclass
+class Target:
+    start: int
+    end: int
+    text: str
+    value: float | None
+    value_max: float | None
+    unit: str
+    comparator: str | None
+    deadline: str | None
+    cadence: str | None
+
+
+def find_targets(
+    text: str,
+    offset: int,
+    period_end: str | None,
+    issue_year: str | None,
+    *,
+    task_deadline: str | None = None,
+    skip: list[tuple[int, int]] | None = None,
+) -> list[Target]:
+    """Targets in `text` (offsets absolute via `offset`); `skip` holds spans (relative) to ignore."""
+    out: list[Target] = []
+    for m in QTY_RE.finditer(text):
+        if skip and any(a <= m.start() < b for a, b in skip):
+            continue
+        v_raw = m.group("v")
+        unit = m.group("unit")
+        cn = not v_raw[0].isdigit()
+        if cn and (v_raw == "一" or v_raw in "千百十") and not _strong_before(text, m.start()):
+            continue  # 一批, 一个 and friends are manners of speech, not commitments
+        value = cn_to_number(v_raw)
+        if value is None:
+            continue
+        vmax = cn_to_number(m.group("v2")) if m.group("v2") else None
+        c_start, c_end = _clause(text, m.start(), m.end())
+        sent_start, sent_end = _sentence(text, m.start())
+        before = text[c_start: m.start()]
+        after = text[m.end(): m.end() + 4]
+        comparator = None
+        if m.group("approx") or _AFTER_GE.match(after):
+            comparator = ">="
+        elif _AFTER_LE.match(after):
+            comparator = "<="
+        else:
+            for rx, comp in _BEFORE:
+                if rx.search(before.rstrip("达到为")) or rx.search(before):
+                    comparator = comp
+                    break
+        lead_start = _lead_in(text, c_start, sent_start)
+        sentence = text[sent_start:sent_end]
+        pre = text[sent_start: m.start()]
+        cad = _CADENCE_RE.search(text[lead_start: c_end])
+        cadence = ("每年" if cad.group(0) in ("年均", "逐年", "每年度") else cad.group(0)) if cad else None
+        deadline = _deadline(pre, sentence, period_end, issue_year)
+        if deadline is None and cadence is None:
+            deadline = task_deadline or period_end
+        out.append(Target(
+            offset + lead_start, offset + c_end, text[lead_start:c_end].strip(), value, vmax, unit,
+            comparator, deadline, cadence,
+        ))
+    return out
+
+
+def _strong_before(text: str, pos: int) -> bool:
+    return bool(re.search(r"(?:达到|达|突破|超过|至少|不少于|新增|增加|建成|创建|认定)$", text[max(0, pos - 4): pos]))
+
+
+def _clause(text: str, a: int, b: int) -> tuple[int, int]:
+    s = a
+    while s > 0 and not _CLAUSE.match(text[s - 1]):
+        s -= 1
+    m = _CLAUSE.search(text, b)
+    return s, (m.start() if m else len(text))
+
+
+def _sentence(text: str, pos: int) -> tuple[int, int]:
+    s = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
+    ends = [i for i in (text.find("。", pos), text.find("\n", pos), text.find(";", pos)) if i >= 0]
+    return s, (min(ends) if ends else len(text))
+
+
+def _lead_in(text: str, c_start: int, sent_start: int) -> int:
+    """Keep a short lead-in clause (力争通过3年努力,) that carries no number of its own."""
+    if c_start - 1 <= sent_start:
+        return c_start
+    p = c_start - 1
+    s = p
+    while s > sent_start and not _CLAUSE.match(text[s - 1]):
+        s -= 1
+    prev = text[s:p]
+    if len(prev) <= 16 and _LEAD_IN.match(prev) and not QTY_RE.search(prev):
+        return s
+    return c_start
+
+
+def _deadline(pre: str, sentence: str, period_end: str | None, issue_year: str | None) -> str | None:
+    for m in _YEAR_RE.finditer(pre):
+        year, month = m.group(1), m.group(2)
+        return f"{year}-{int(month):02d}" if month else year
+    rel = _REL_YEARS.search(pre)
+    if rel:
+        n = cn_to_number(rel.group(1))
+        if period_end:
+            return period_end
+        if issue_year and n:
+            return str(int(issue_year) + int(n) - 1)
+    if _YEAR_END.search(pre) and issue_year:
+        return issue_year
+    return None
