@@ -295,7 +295,7 @@ def _from_cells(rows: list[dict[str, str]], name: str | None) -> PlanExtract:
     title = _source_title(source, name)
     m = _SOURCE.match(source)
     doc_number = (m["doc"].strip() or None) if m else None
-    lines = [title]
+    lines = [normalise_text(title)]
     spans = []
     for row in rows:
         start = sum(len(x) + 1 for x in lines)
@@ -303,9 +303,10 @@ def _from_cells(rows: list[dict[str, str]], name: str | None) -> PlanExtract:
         resp = [f"{h}:{row[h]}" for h in ("牵头单位", "配合单位") if row.get(h)]
         if resp:
             line += "(" + ";".join(resp) + ")"
+        line = normalise_text(line).replace("\n", " ")  # spans index the normalised text
         lines.append(line)
         spans.append((start, start + len(line)))
-    text = normalise_text("\n".join(lines))
+    text = "\n".join(lines)
     depts: dict[str, DepartmentExtract] = {}
     tasks: list[TaskExtract] = []
     seen: set[str] = set()
