@@ -133,6 +133,24 @@ def extract_workbook(data: bytes, name: str | None = None) -> list[PlanExtract]:
     return out
 
 
+def is_task_table(data: bytes) -> bool:
+    """True for an xlsx workbook with a 任务分工表 sheet in this layout (headers in its first row);
+    other workbooks are plan documents in a spreadsheet, for the text pipeline."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return False
+    try:
+        if TASK_SHEET not in wb.sheetnames:
+            return False
+        first = next(wb[TASK_SHEET].iter_rows(max_row=1, values_only=True), ())
+        return {"序号", "重点任务", "牵头单位"} <= {_cell(v) for v in first}
+    finally:
+        wb.close()
+
+
 def extract_xlsx(data: bytes, name: str | None = None) -> PlanExtract:
     """The plan in a one-plan 任务分工表 workbook (what `plankg export --format xlsx --plan` writes)."""
     extracts = extract_workbook(data, name)
