@@ -28,11 +28,14 @@ LEVEL_CHARS = "省市县区旗盟州"
 #: Endings of a body's name; a phrase that ends in none of these is not taken for a department.
 SUFFIXES = (
     "局", "委", "办", "部", "厅", "院", "所", "站", "中心", "公司", "馆", "队", "会", "处", "科", "室",
-    "团", "社", "行", "政府", "办事处", "管委会", "联", "台", "海关", "小组", "集团", "银行", "法院",
-    "检察院", "分局", "支队", "大队", "中队", "协会", "学校", "大学", "园区",
+    "团", "社", "行", "政府", "办事处", "管委会", "联", "台", "海关", "集团", "银行", "法院",
+    "检察院", "分局", "支队", "大队", "中队", "协会", "学校", "大学", "园区", "机场", "部门", "单位",
+    "机构", "医院", "街道", "公安", "供电公司",
 )
 _SUFFIX_RE = re.compile("(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
-_COLLECTIVE_RE = re.compile(r"^(各|有关|相关|其他|其它)")
+_COLLECTIVE_RE = re.compile(r"^(?:[省市县区旗州盟]直)?(各|有关|相关|其他|其它)")
+#: bodies that coordinate rather than carry tasks; never read as a department
+_NOT_DEPT = re.compile(r"(?:领导小组|联席会议|指挥部|工作专班|责任单位|牵头单位|配合单位|成员单位)$")
 _BAD_CHARS = re.compile(r"[0-9。;:!?\"“”《》]|负责|推进|加强|建立|开展|实施|落实|工作$")
 
 
@@ -96,7 +99,7 @@ def load_registry(extra: Iterable[str | os.PathLike[str]] | None = None) -> Regi
 
 
 def looks_like_department(name: str, reg: Registry) -> bool:
-    if not name or len(name) > 24 or _BAD_CHARS.search(name):
+    if not name or len(name) > 24 or _BAD_CHARS.search(name) or _NOT_DEPT.search(name):
         return False
     if reg.lookup(name) or (_COLLECTIVE_RE.match(name) and len(name) >= 3):
         return True
@@ -135,7 +138,27 @@ def split_names(text: str) -> list[str]:
         name = clean_name(raw)
         if name:
             names.append(name)
-    return names
+    return distribute_suffix(names)
+
+
+_BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}[县市区旗镇乡]$")
+_PLACE_BODY = re.compile(r"^([\u4e00-\u9fff]{1,6}?[县市区旗镇乡])((?:人民)?政府|[\u4e00-\u9fff]{2,8}局)$")
+
+
+def distribute_suffix(names: list[str]) -> list[str]:
+    """阳朔县、灵川县人民政府 names two governments: a bare place before a place+body takes its body."""
+    out = list(names)
+    for i in range(len(out) - 1, -1, -1):
+        if not _BARE_PLACE.match(out[i]):
+            continue
+        for j in range(i + 1, len(out)):
+            m = _PLACE_BODY.match(out[j])
+            if m:
+                out[i] = out[i] + m.group(2)
+                break
+            if not _BARE_PLACE.match(out[j]):
+                break
+    return out
 
 
 def clean_name(raw: str) -> str:

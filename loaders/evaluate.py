@@ -80,24 +80,29 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", s or ""))
 
 
+def _num(number: str) -> str:
+    """Task numbers compare without their trailing mark: 一、 = 一, 1. = 1 (but (一) stays)."""
+    return _norm(number).rstrip("、.．")
+
+
 def match_tasks(ex: PlanExtract, gold_tasks: list[dict[str, Any]]) -> dict[int, TaskExtract]:
     """Gold task index -> extracted task."""
     by_title: dict[str, list[TaskExtract]] = {}
     by_number: dict[str, list[TaskExtract]] = {}
     for t in ex.tasks:
         by_title.setdefault(_norm(t.title), []).append(t)
-        by_number.setdefault(_norm(t.number), []).append(t)
+        by_number.setdefault(_num(t.number), []).append(t)
     out: dict[int, TaskExtract] = {}
     used: set[str] = set()
     gid_to_task: dict[str, TaskExtract] = {}
     for i, g in enumerate(gold_tasks):
-        gid, title = _norm(str(g.get("id", ""))), _norm(g.get("title", ""))
+        gid, title = _num(str(g.get("id", ""))), _norm(g.get("title", ""))
         cands = [t for t in by_title.get(title, []) if t.id not in used] if title else []
         if len(cands) > 1:
-            cands = [t for t in cands if _norm(t.number) == gid] or cands
+            cands = [t for t in cands if _num(t.number) == gid] or cands
         if not cands:
             cands = [t for t in by_number.get(gid, []) if t.id not in used]
-            parent = gid_to_task.get(_norm(str(g.get("parent") or "")))
+            parent = gid_to_task.get(_num(str(g.get("parent") or "")))
             if parent is not None and len(cands) > 1:
                 cands = [t for t in cands if t.parent == parent.id] or cands
             if len(cands) > 1 and title:
@@ -158,10 +163,10 @@ def _score_targets(ex: PlanExtract, gold: dict[str, Any], matched: dict[int, Tas
     gold_tasks = gold.get("tasks") or []
     gid_to_tid: dict[str, str] = {}
     for i, t in matched.items():
-        gid_to_tid.setdefault(_norm(str(gold_tasks[i].get("id"))), t.id)
+        gid_to_tid.setdefault(_num(str(gold_tasks[i].get("id"))), t.id)
     remaining = list(ex.targets)
     for g in gold.get("targets") or []:
-        gtid = gid_to_tid.get(_norm(str(g.get("task") or ""))) if g.get("task") else None
+        gtid = gid_to_tid.get(_num(str(g.get("task") or ""))) if g.get("task") else None
         text = _norm(g.get("text", ""))
         hit = None
         for t in remaining:

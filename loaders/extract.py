@@ -277,11 +277,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 def _norm_deadline(raw: str | None) -> str | None:
     if not raw:
         return None
+    if re.search(r"每年|每季度|每月|长期|持续|常态", raw):
+        return None
     ys = _YEAR.findall(raw)
-    if ys:
-        y, m = ys[-1]
-        return f"{y}-{int(m):02d}" if m else y
-    return raw
+    return ys[-1][0] if ys else None
 
 
 def _target(t: object, task: str | None, k: int) -> TargetExtract:

@@ -143,7 +143,11 @@ def _names_before(text: str, pos: int, reg: Registry) -> list[str]:
     region = text[start:pos]
     pieces = _PIECE.split(region)
     out: list[str] = []
-    for raw in reversed(pieces):
+    for piece in reversed(pieces):
+        raw = piece
+        cut = raw.rfind("由")
+        if cut > 0:
+            raw = raw[cut:]  # 安全生产隐患排查整治由区民政局: the party follows 由
         if TRIGGER_RE.search(raw):
             break
         name = clean_name(raw)

@@ -1,9 +1,9 @@
 """Document-wide responsibility rules.
 
-- 下同 inside an annotation ("…,各县(市、区)人民政府,下同"): that party joins, in the same role,
-  every later task that carries an annotation.
-- A note that a party takes part in every task ("各乡镇人民政府为各项任务的配合单位,不再一一列出";
-  "以下任务均需各相关部门配合"): that party joins every task that carries an annotation.
+- 下同 inside an annotation ("…,各街道办事处(下同)"): that party joins, in the same role, every
+  later task that carries an annotation.
+- A note that a party takes part in every task ("各乡镇人民政府作为各项任务的配合单位,以下不再逐项
+  列出"; "以下各项任务均需各相关部门配合"): that party joins every task that carries an annotation.
 The party is appended after the parties the task names itself.
 """
 
@@ -17,9 +17,14 @@ from typing import Protocol
 from loaders.departments import Registry, looks_like_department, split_names
 from loaders.roles import Roles
 
-_GLOBAL = re.compile(r"不再(?:一一)?(?:列出|列举|重复)|各项(?:重点)?任务|所有(?:重点)?任务|全部(?:重点)?任务|每项(?:重点)?任务|以下(?:重点)?任务")
-_ROLE_WORD = re.compile(r"(牵头|配合|协办|参与|协助|责任|负责)")
-_PARTY_END = re.compile(r"(?:均为|均是|均需|均要|均应|为|是|作为|要|需|应|参与|配合|负责)")
+_ALL_TASKS = r"(?:本方案)?(?:以下)?(?:所有|各项|全部|每项|每一项|各)(?:重点)?(?:工作)?任务"
+_ROLE = r"(?P<role>配合|责任|牵头|参与|协办|协助|主体)"
+_NAMES = r"(?P<names>[^。;:()]{2,80}?)"
+_PATTERNS = (
+    re.compile(_NAMES + r"(?:均|都)?(?:为|是|作为|列为)" + _ALL_TASKS + r"的?" + _ROLE + r"(?:单位|部门)"),
+    re.compile(_ALL_TASKS + r"(?:均需|均由|都需|均要|均应|均请|需)" + _NAMES + _ROLE),
+    re.compile(_NAMES + r"(?:均|都)?" + _ROLE + r"(?:本方案)?(?:所有|各项|全部|每项)(?:重点)?(?:工作)?任务"),
+)
 
 
 class _HasRoles(Protocol):
@@ -55,21 +60,18 @@ def document_rules(text: str, nodes: Sequence[_HasRoles], reg: Registry) -> Rule
         for role, name in n.roles.sticky:
             rules.sticky.append((n.start, role, name))
     for sent in re.split(r"[。\n]", text):
-        if not _GLOBAL.search(sent) or not _ROLE_WORD.search(sent):
+        if "任务" not in sent:
             continue
-        for clause in re.split(r"[;,(]", sent):
-            m = _PARTY_END.search(clause)
-            rm = _ROLE_WORD.search(clause)
-            if not m or not rm:
+        for rx in _PATTERNS:
+            m = rx.search(sent)
+            if not m:
                 continue
-            head = re.sub(r"^.*?(?:注|说明|其中|另外|此外)\s*[::]?", "", clause[: m.start()])
-            head = re.sub(r"^(?:以下|上述)?(?:各项|所有|全部|每项)?(?:重点)?任务(?:均需|均由|由)?", "", head)
+            head = re.split(r"[,:]", m.group("names"))[-1]
+            head = re.sub(r"^(?:注|说明|其中|另外|此外|同时)", "", head)
             names = [x for x in split_names(head) if looks_like_department(x, reg)]
-            if not names:
-                continue
-            word = rm.group(1)
-            role = {"牵头": "lead", "责任": "resp", "负责": "resp"}.get(word, "support")
+            role = {"牵头": "lead", "责任": "resp", "主体": "resp"}.get(m.group("role"), "support")
             for name in names:
                 if (role, name) not in rules.everywhere:
                     rules.everywhere.append((role, name))
+            break
     return rules

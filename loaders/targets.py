@@ -14,30 +14,36 @@ CN_NUM = "零〇一二两三四五六七八九十百千"
 _CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_MUL = {"十": 10, "百": 100, "千": 1000}
 
-UNITS = (
-    "个百分点", "千瓦时", "万亿元", "亿元", "万元", "元", "万人次", "人次", "万人", "万户", "万亩", "万吨",
-    "万千瓦", "千瓦", "兆瓦", "万平方米", "平方米", "平方公里", "公里", "千米", "公顷", "亩", "吨", "个",
-    "家", "项", "名", "人", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
-    "场", "种", "款", "栋", "间", "辆", "批", "%", "倍", "万",
+BASE_UNITS = (
+    "个百分点", "个工作日", "工作日", "千瓦时", "微克/立方米", "毫克/升", "平方公里", "平方米", "立方米",
+    "人次", "批次", "家次", "户次", "千瓦", "兆瓦", "公里", "千米", "公顷", "吨", "亩", "元", "美元", "人",
+    "个", "家", "项", "名", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
+    "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍",
 )
+#: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
+UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + ")|万亿|亿|万"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
 QTY_RE = re.compile(
     rf"(?<![\d.第])(?P<v>{_NUM})(?:\s*(?:—|–|-|~|至|到)\s*(?P<v2>{_NUM}))?(?P<approx>余|多)?"
-    rf"(?P<unit>{'|'.join(map(re.escape, UNITS))})(?!月|年|周|级|大|天|小时|分钟)"
+    rf"(?P<unit>{UNIT_RE})(?!月|年|周|级|大|天|小时|分钟|门|百分)"
 )
 _CLAUSE = re.compile(r"[,;。:\n]")
 _LEAD_IN = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|预计|确保)")
 _AFTER_GE = re.compile(r"^(?:及|或)?以上")
 _AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
 _BEFORE = (
-    (re.compile(r"(?:不少于|不低于|至少|达到或超过)$"), ">="),
-    (re.compile(r"(?:超过|突破|高于|多于)$"), ">"),
-    (re.compile(r"(?:不超过|不高于|控制在|低于|少于|压减至|降至|下降到)$"), "<="),
+    (re.compile(r"(?:不少于|不低于|至少|达到或超过|突破)[\u4e00-\u9fff]{0,3}$"), ">="),
+    (re.compile(r"(?:超过|高于|多于)$"), ">"),
+    (re.compile(r"(?:不超过|不高于|控制在|低于|少于|压减至|压缩至|降至|下降到)$"), "<="),
 )
-_YEAR_RE = re.compile(r"(?:到|至|截至|于)?(\d{4})年(?:(\d{1,2})月)?(?:底|末)?(?:前|以前|之前)?")
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
 _CADENCE_RE = re.compile(r"每年|年均|每季度|每月|每半年|逐年|每年度")
 _YEAR_END = re.compile(r"年底前|年内|年底")
+_RANGE_YEARS = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~)\s*((?:19|20)\d{2})\s*年")
+_MARKED_YEAR = re.compile(
+    r"(?:到|至|截至|截止到?|于)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)"
+)
+_BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def cn_to_number(s: str) -> float | None:
@@ -88,8 +94,10 @@ def find_targets(
         v_raw = m.group("v")
         unit = m.group("unit")
         cn = not v_raw[0].isdigit()
-        if cn and (v_raw == "一" or v_raw in "千百十") and not _strong_before(text, m.start()):
+        if cn and v_raw in ("一", "千", "百") and (unit in ("批", "个", "种") or not _strong_before(text, m.start())):
             continue  # 一批, 一个 and friends are manners of speech, not commitments
+        if _qualifier(text, m):
+            continue  # 存栏100头以上规模养殖…: the number qualifies a noun; the target comes later
         value = cn_to_number(v_raw)
         if value is None:
             continue
@@ -121,6 +129,14 @@ def find_targets(
             comparator, deadline, cadence,
         ))
     return out
+
+
+def _qualifier(text: str, m: re.Match[str]) -> bool:
+    rest = re.sub(r"^(?:及|或)?(?:以上|以下)", "", text[m.end(): m.end() + 40])
+    if not rest or not "\u4e00" <= rest[0] <= "\u9fff":
+        return False
+    clause_rest = _CLAUSE.split(rest, maxsplit=1)[0]
+    return bool(QTY_RE.search(clause_rest))
 
 
 def _strong_before(text: str, pos: int) -> bool:
@@ -156,9 +172,19 @@ def _lead_in(text: str, c_start: int, sent_start: int) -> int:
 
 
 def _deadline(pre: str, sentence: str, period_end: str | None, issue_year: str | None) -> str | None:
-    for m in _YEAR_RE.finditer(pre):
-        year, month = m.group(1), m.group(2)
-        return f"{year}-{int(month):02d}" if month else year
+    """A year: the end of a range (2023年至2025年), else a marked year (到2025年, 2023年底前), else a
+    bare year not older than the plan (2000年底前建成的 qualifies a noun), else relative (三年内)."""
+    floor = int(issue_year) - 1 if issue_year else 0
+    m = _RANGE_YEARS.search(pre)
+    if m:
+        return m.group(2)
+    for m in _MARKED_YEAR.finditer(pre):
+        y = m.group(1) or m.group(2)
+        if int(y) >= floor:
+            return y
+    for m in _BARE_YEAR.finditer(pre):
+        if int(m.group(1)) >= floor:
+            return m.group(1)
     rel = _REL_YEARS.search(pre)
     if rel:
         n = cn_to_number(rel.group(1))

@@ -1,0 +1,142 @@
+"""Size and time limits for reading a document, so a stray file on a share cannot stall a load.
+
+- Size: a document larger than `max_bytes()` (env PLANKG_MAX_BYTES, default 50 MB) is refused
+  before it is read or parsed: `check_path` looks at the file's size, `check_size` at a buffer's.
+- Time: `parse_deadline(name)` bounds one document's parse (env PLANKG_PARSE_SECONDS, default
+  60 s). In the main thread of a Unix process it arms SIGALRM, so even a parse stuck inside a
+  library is interrupted; elsewhere (API worker threads, where signals cannot be delivered) it
+  falls back to a cooperative deadline that loops in the loaders check with `tick()`.
+
+Both raise ParseError with a one-line message naming the document and the limit's variable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+
+from graph.errors import ParseError, PlankgError
+
+MB = 1024 * 1024
+DEFAULT_MAX_BYTES = 50 * MB
+DEFAULT_PARSE_SECONDS = 60.0
+MAX_BYTES_ENV = "PLANKG_MAX_BYTES"
+PARSE_SECONDS_ENV = "PLANKG_PARSE_SECONDS"
+
+#: (document name, monotonic deadline, limit) of the parse running in this context, for `tick()`
+_deadline: ContextVar[tuple[str, float, float] | None] = ContextVar("plankg_parse_deadline", default=None)
+
+
+def _env_number(var: str, default: float) -> float:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise PlankgError(f"{var} must be a positive number, got {raw!r}")
+    return value
+
+
+def max_bytes() -> int:
+    """The largest document accepted, in bytes (PLANKG_MAX_BYTES; read at each call)."""
+    return int(_env_number(MAX_BYTES_ENV, DEFAULT_MAX_BYTES))
+
+
+def parse_seconds() -> float:
+    """The longest one document's parse may take (PLANKG_PARSE_SECONDS; read at each call)."""
+    return _env_number(PARSE_SECONDS_ENV, DEFAULT_PARSE_SECONDS)
+
+
+def _too_big(name: str, size: int, limit: int) -> ParseError:
+    return ParseError(
+        f"{name}: file is too large ({size:,} bytes; limit {limit:,} bytes, set {MAX_BYTES_ENV} to change)"
+    )
+
+
+def check_size(size: int, name: str) -> None:
+    """Refuse a document of `size` bytes when it is over the limit."""
+    limit = max_bytes()
+    if size > limit:
+        raise _too_big(name, size, limit)
+
+
+def check_path(path: str | os.PathLike[str]) -> None:
+    """Refuse a file over the limit by its size on disk, before anything reads it."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise ParseError(f"{p}: cannot read: {e.strerror}") from e
+    check_size(size, str(p))
+
+
+def read_limited(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file that passes the size limit (checked before and while reading, since a
+    file can grow between the two)."""
+    p = Path(path)
+    check_path(p)
+    limit = max_bytes()
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as e:
+        raise ParseError(f"{p}: cannot read: {e.strerror}") from e
+    if len(data) > limit:
+        raise _too_big(str(p), len(data), limit)
+    return data
+
+
+def _timeout(name: str, seconds: float) -> ParseError:
+    return ParseError(
+        f"{name}: parsing took longer than {seconds:g} s (set {PARSE_SECONDS_ENV} to change)"
+    )
+
+
+def tick() -> None:
+    """Raise ParseError when the current parse is past its deadline; cheap enough for loops."""
+    current = _deadline.get()
+    if current is not None and time.monotonic() > current[1]:
+        raise _timeout(current[0], current[2])
+
+
+def _can_use_alarm() -> bool:
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return False
+    # someone else's timer (or an enclosing parse_deadline) is running: leave it alone
+    return signal.getitimer(signal.ITIMER_REAL)[0] == 0.0 and signal.getsignal(signal.SIGALRM) in (
+        signal.SIG_DFL,
+        signal.SIG_IGN,
+        None,
+    )
+
+
+@contextlib.contextmanager
+def parse_deadline(name: str, seconds: float | None = None) -> Iterator[None]:
+    """Bound the parse of document `name` to `seconds` (default `parse_seconds()`)."""
+    limit = parse_seconds() if seconds is None else seconds
+    token = _deadline.set((name, time.monotonic() + limit, limit))
+    use_alarm = _can_use_alarm()
+    if use_alarm:
+        def on_alarm(signum: int, frame: object) -> None:
+            # re-arm, so a parser that swallows the first exception is interrupted again
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            raise _timeout(name, limit)
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        _deadline.reset(token)
