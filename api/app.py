@@ -152,6 +152,27 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(500, "internal", "internal server error; the server log has the details")
 
 
+def _document_limits(app: FastAPI, settings: Settings) -> None:
+    """Put this server's page-size maximum into the OpenAPI document (routes are built once, the
+    maximum is a setting), so clients and schemathesis know that a larger `limit` is a 422."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            for item in schema.get("paths", {}).values():
+                for op in item.values():
+                    for param in op.get("parameters", []) if isinstance(op, dict) else []:
+                        if param.get("name") == "limit" and param.get("in") == "query":
+                            for branch in param["schema"].get("anyOf", [param["schema"]]):
+                                if branch.get("type") == "integer":
+                                    branch["maximum"] = settings.max_limit
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The API for the store `settings.store_uri` names (or `store`, which the app then owns)."""
     settings = settings or get_settings()
@@ -171,6 +192,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         lifespan=lifespan,
     )
     app.state.settings = settings
+    _document_limits(app, settings)
     _install_handlers(app)
     for module in (catalog, entities, plans_write, health):
         app.include_router(module.router)
