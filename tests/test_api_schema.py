@@ -7,7 +7,6 @@ Each operation is driven through `APIOperation.as_strategy` under hypothesis (sc
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,7 +59,7 @@ def test_no_server_errors_and_no_schema_violations(api_schema: Any, mode: Genera
         @settings(max_examples=40, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         def check(case: Any) -> None:
-            headers = {"Authorization": f"Bearer {TOKEN}"} if op.method.upper() == "POST" else None
+            headers = {"Authorization": f"Bearer {TOKEN}"} if case.method.upper() == "POST" else None
             # a schema-valid body can still be an unreadable document or an ambiguous name (422):
             # that is semantics, not a schema violation
             case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
