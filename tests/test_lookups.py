@@ -36,7 +36,7 @@ def nx_store(tmp_path_factory: pytest.TempPathFactory, extracts: list[PlanExtrac
 
 
 @pytest.fixture(scope="module")
-def bolt_store(request: pytest.FixtureRequest, extracts: list[PlanExtract]) -> Iterator[Store]:
+def bolt_loaded(request: pytest.FixtureRequest, extracts: list[PlanExtract]) -> Iterator[Store]:
     store = open_store(request.getfixturevalue("bolt_uri"))
     store.reset()
     for e in extracts:
@@ -47,7 +47,7 @@ def bolt_store(request: pytest.FixtureRequest, extracts: list[PlanExtract]) -> I
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("bolt", marks=pytest.mark.bolt)])
 def store(request: pytest.FixtureRequest) -> Store:
-    return request.getfixturevalue("nx_store" if request.param == "embedded" else "bolt_store")
+    return request.getfixturevalue("nx_store" if request.param == "embedded" else "bolt_loaded")
 
 
 def seed(extracts: list[PlanExtract]) -> PlanExtract:
@@ -150,16 +150,16 @@ def test_a_name_shared_by_two_places_is_ambiguous(store: Store) -> None:
 
 
 @pytest.mark.bolt
-def test_both_stores_give_identical_rows(nx_store: Store, bolt_store: Store, extracts: list[PlanExtract]) -> None:
+def test_both_stores_give_identical_rows(nx_store: Store, bolt_loaded: Store, extracts: list[PlanExtract]) -> None:
     ex = seed(extracts)
     for fn in (lookups.departments, lookups.industries, lookups.plans):
-        assert fn(store=nx_store, limit=10_000, offset=0) == fn(store=bolt_store, limit=10_000, offset=0)
+        assert fn(store=nx_store, limit=10_000, offset=0) == fn(store=bolt_loaded, limit=10_000, offset=0)
     for d in lookups.departments(store=nx_store, limit=10_000, offset=0).data:
-        assert lookups.department(store=nx_store, name=d["id"]) == lookups.department(store=bolt_store, name=d["id"])
+        assert lookups.department(store=nx_store, name=d["id"]) == lookups.department(store=bolt_loaded, name=d["id"])
     for i in lookups.industries(store=nx_store, limit=10_000, offset=0).data:
-        assert lookups.industry(store=nx_store, name=i["name"]) == lookups.industry(store=bolt_store, name=i["name"])
+        assert lookups.industry(store=nx_store, name=i["name"]) == lookups.industry(store=bolt_loaded, name=i["name"])
     for t in ex.tasks:
         tid = f"{ex.plan.id}#{t.id}"
-        assert lookups.task(store=nx_store, id=tid) == lookups.task(store=bolt_store, id=tid)
+        assert lookups.task(store=nx_store, id=tid) == lookups.task(store=bolt_loaded, id=tid)
     for p in lookups.plans(store=nx_store, limit=100, offset=0).data:
-        assert lookups.plan(store=nx_store, id=p["id"]) == lookups.plan(store=bolt_store, id=p["id"])
+        assert lookups.plan(store=nx_store, id=p["id"]) == lookups.plan(store=bolt_loaded, id=p["id"])
