@@ -74,20 +74,39 @@ def _read(store: Store, name: str, cypher: str, **params: Any) -> list[Row]:
 
 
 # -- NetworkX helpers: an index per graph object, dropped with the graph ------------------------
-_INDEX: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[str, list[str]]] = weakref.WeakKeyDictionary()
+@dataclass
+class _Index:
+    """Per-graph lookup tables: node ids per label in list order, departments per name and alias."""
+
+    by_label: dict[str, list[str]] = field(default_factory=dict)
+    dept_names: dict[str, list[str]] = field(default_factory=dict)
+    dept_aliases: dict[str, list[str]] = field(default_factory=dict)
+
+
+_INDEX: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(g: nx.MultiDiGraph) -> _Index:
+    """Built once per graph object, i.e. once per store version (EmbeddedStore.graph() hands out a
+    new object only when the file changed); dropped with the graph."""
+    ix = _INDEX.get(g)
+    if ix is None:
+        ix = _Index()
+        for n, attrs in g.nodes(data=True):
+            ix.by_label.setdefault(attrs.get("label", ""), []).append(n)
+        for ids in ix.by_label.values():
+            ids.sort(key=lambda n: (_sort_name(g.nodes[n]), n))
+        for n in ix.by_label.get("Department", []):
+            a = g.nodes[n]
+            ix.dept_names.setdefault(a.get("name") or "", []).append(n)
+            for alias in a.get("aliases") or []:
+                ix.dept_aliases.setdefault(alias, []).append(n)
+        _INDEX[g] = ix
+    return ix
 
 
 def _by_label(g: nx.MultiDiGraph, label: str) -> list[str]:
-    """Node ids of one label, sorted by (name or title, id); built once per loaded graph."""
-    index = _INDEX.get(g)
-    if index is None:
-        index = {}
-        for n, attrs in g.nodes(data=True):
-            index.setdefault(attrs.get("label", ""), []).append(n)
-        for ids in index.values():
-            ids.sort(key=lambda n: (_sort_name(g.nodes[n]), n))
-        _INDEX[g] = index
-    return index.get(label, [])
+    return _index(g).by_label.get(label, [])
 
 
 def _sort_name(attrs: dict[str, Any]) -> str:
@@ -119,10 +138,6 @@ def _sorted_tasks(g: nx.MultiDiGraph, tids: set[str], extra: dict[str, Row] | No
         row.update((extra or {}).get(tid, {}))
         rows.append((_task_key(row, g.nodes[tid].get("order")), row))
     return [r for _, r in sorted(rows, key=lambda kr: kr[0])]
-
-
-def _page(items: list[Row], limit: int, offset: int) -> Page:
-    return Page(items[offset : offset + limit], len(items))
 
 
 # -- departments ------------------------------------------------------------------------------
@@ -157,19 +172,21 @@ def departments(*, store: Store, q: str | None = None, place: str | None = None,
     needle = _needle(q)
     if _is_nx(store):
         g = _graph(store)
-        rows = []
+        found = []
         for n in _by_label(g, "Department"):
             a = g.nodes[n]
             if place and a.get("place") != place:
                 continue
-            names = [a.get("name") or "", *(a.get("aliases") or [])]
-            if needle and not any(needle in s.lower() for s in names):
+            if needle and not any(needle in s.lower() for s in (a.get("name") or "", *(a.get("aliases") or []))):
                 continue
-            row = _dept_row(a)
+            found.append(n)
+        rows = []
+        for n in found[offset : offset + limit]:
+            row = _dept_row(g.nodes[n])
             row["leads"] = len({t for t, _ in _rels(g, n, "LEADS")})
             row["supports"] = len({t for t, _ in _rels(g, n, "SUPPORTS")})
             rows.append(row)
-        return _page(rows, limit, offset)
+        return Page(rows, len(found))
     params = {"q": needle, "place": place or ""}
     total = _read(store, "departments-count", _DEPT_MATCH + _COUNT.format(var="d"), **params)
     page = _read(store, "departments", _DEPT_PAGE, limit=limit, offset=offset, **params)
@@ -184,10 +201,9 @@ def _resolve_department(store: Store, name: str, place: str | None) -> str:
         g = _graph(store)
         if g.nodes.get(key, {}).get("label") == "Department":
             return key
-        cands = [(n, g.nodes[n]) for n in _by_label(g, "Department")
-                 if not place or g.nodes[n].get("place") == place]
-        exact = [n for n, a in cands if a.get("name") == key]
-        alias = [n for n, a in cands if key in (a.get("aliases") or [])]
+        ix = _index(g)
+        exact = [n for n in ix.dept_names.get(key, []) if not place or g.nodes[n].get("place") == place]
+        alias = [n for n in ix.dept_aliases.get(key, []) if not place or g.nodes[n].get("place") == place]
     else:
         rows = _read(store, "department-resolve", """
             MATCH (d:Department)
@@ -289,15 +305,12 @@ def industries(*, store: Store, q: str | None = None, limit: int = 50, offset: i
     needle = _needle(q)
     if _is_nx(store):
         g = _graph(store)
-        rows = []
-        for n in _by_label(g, "Industry"):
-            name = g.nodes[n].get("name") or ""
-            if needle and needle not in name.lower():
-                continue
-            rows.append({"id": n, "name": name,
-                         "tasks": len({t for t, _ in _rels(g, n, "CONCERNS", out=False)}),
-                         "enterprises": len({e for e, _ in _rels(g, n, "IN_CHAIN", out=False)})})
-        return _page(rows, limit, offset)
+        found = [n for n in _by_label(g, "Industry") if needle in str(g.nodes[n].get("name") or "").lower()]
+        rows = [{"id": n, "name": g.nodes[n].get("name"),
+                 "tasks": len({t for t, _ in _rels(g, n, "CONCERNS", out=False)}),
+                 "enterprises": len({e for e, _ in _rels(g, n, "IN_CHAIN", out=False)})}
+                for n in found[offset : offset + limit]]
+        return Page(rows, len(found))
     total = _read(store, "industries-count", _IND_MATCH + _COUNT.format(var="i"), q=needle)
     page = _read(store, "industries", _IND_PAGE, q=needle, limit=limit, offset=offset)
     rows = [{**r, "tasks": int(r["tasks"]), "enterprises": int(r["enterprises"])} for r in page]
@@ -436,12 +449,11 @@ def plans(*, store: Store, q: str | None = None, limit: int = 50, offset: int = 
     needle = _needle(q)
     if _is_nx(store):
         g = _graph(store)
-        rows = []
-        for n in _by_label(g, "Plan"):
-            a = g.nodes[n]
-            if a.get("loaded") and needle in str(a.get("title") or "").lower():
-                rows.append({**_plan_row(a), "tasks": len(_rels(g, n, "HAS_TASK"))})
-        return _page(rows, limit, offset)
+        found = [n for n in _by_label(g, "Plan")
+                 if g.nodes[n].get("loaded") and needle in str(g.nodes[n].get("title") or "").lower()]
+        rows = [{**_plan_row(g.nodes[n]), "tasks": len(_rels(g, n, "HAS_TASK"))}
+                for n in found[offset : offset + limit]]
+        return Page(rows, len(found))
     match = "MATCH (p:Plan) WHERE p.loaded = true AND toLower(p.title) CONTAINS $q\n"
     total = _read(store, "plans-count", match + _COUNT.format(var="p"), q=needle)
     page = _read(store, "plans", match + f"""
