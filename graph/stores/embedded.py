@@ -15,7 +15,7 @@ import fcntl
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -116,6 +116,33 @@ class EmbeddedStore(Store):
         return LoadResult(rec.plan_id, extract.plan.title, rec.doc_id, len(rec.nodes),
                           len(rec.relations), replaced)
 
+    def load_many(self, extracts: Iterable[PlanExtract]) -> list[LoadResult]:
+        """Write many documents under one lock and one file rewrite.
+
+        `load` rewrites the whole file per document, so loading n plans one by one costs O(n^2);
+        here the graph is copied and written once. The batch is one transaction: records for
+        every document are built before the graph is touched, and if anything fails nothing is
+        written, so no document is ever half-written (retry the documents one by one with `load`
+        to find the bad one). A plan that appears twice in the batch ends as its last version.
+        """
+        prepared = [(ex, plan_records(ex)) for ex in extracts]
+        results: list[LoadResult] = []
+        if not prepared:
+            return results
+        with self._writing() as g:
+            before = {r.plan_id for _, r in prepared if g.nodes.get(r.plan_id, {}).get("loaded")}
+            _remove_plans(g, before)  # one scan for all replaced plans, not one per plan
+            seen: set[str] = set()
+            for ex, rec in prepared:
+                if rec.plan_id in seen:  # twice in one batch: the later version wins
+                    _remove_plan(g, rec.plan_id, keep_plan_node=True)
+                replaced = rec.plan_id in before or rec.plan_id in seen
+                seen.add(rec.plan_id)
+                _apply(g, rec)
+                results.append(LoadResult(rec.plan_id, ex.plan.title, rec.doc_id, len(rec.nodes),
+                                          len(rec.relations), replaced))
+        return results
+
     def drop_plan(self, plan_id: str) -> bool:
         with self._lock(exclusive=True):
             current = self._read_file()
@@ -156,6 +183,23 @@ def _remove_plan(g: nx.MultiDiGraph, pid: str, *, keep_plan_node: bool) -> None:
             g.remove_node(pid)
     for n in touched:
         if n in g and n != pid and OWNED not in g.nodes[n] and g.degree(n) == 0:
+            g.remove_node(n)
+
+
+def _remove_plans(g: nx.MultiDiGraph, pids: set[str]) -> None:
+    """`_remove_plan(keep_plan_node=True)` for several plans with one pass over the graph."""
+    if not pids:
+        return
+    doomed_edges = [(u, v, k) for u, v, k, p in g.edges(keys=True, data=OWNED) if p in pids]
+    touched = {n for u, v, _ in doomed_edges for n in (u, v)}
+    g.remove_edges_from(doomed_edges)
+    g.remove_nodes_from([n for n, p in g.nodes(data=OWNED) if p in pids and n not in pids])
+    for pid in pids:
+        title = g.nodes[pid].get("title")
+        g.nodes[pid].clear()
+        g.nodes[pid].update({"id": pid, "label": "Plan", "title": title})
+    for n in touched:
+        if n in g and n not in pids and OWNED not in g.nodes[n] and g.degree(n) == 0:
             g.remove_node(n)
 
 
