@@ -55,6 +55,15 @@ class Registry:
     """Alias -> entry, built from the shipped YAML plus user files."""
 
     aliases: dict[str, Entry] = field(default_factory=dict)
+    #: place names of the document being read (set per document; used to split glued cells)
+    places: tuple[str, ...] = ()
+    _heads: list[str] | None = field(default=None, repr=False)
+
+    def heads(self) -> list[str]:
+        """Registry names of three characters or more (where a glued name may start)."""
+        if self._heads is None:
+            self._heads = [a for a in self.aliases if len(a) >= 3]
+        return self._heads
 
     def add_file(self, path: Path) -> None:
         try:
@@ -112,6 +121,17 @@ _TRAIL = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责�
 
 def split_names(text: str) -> list[str]:
     """Split a list of parties on 、 , ; / 及, never inside brackets: 各县(市、区)人民政府 is one."""
+    names = []
+    for raw in split_pieces(text):
+        name = clean_name(raw)
+        if name:
+            names.append(name)
+    return distribute_suffix(names)
+
+
+def split_pieces(text: str, splitter: re.Pattern[str] | None = None) -> list[str]:
+    """Raw pieces between separators at bracket depth 0."""
+    rx = splitter or _SPLIT
     out: list[str] = []
     depth = 0
     cur: list[str] = []
@@ -124,7 +144,7 @@ def split_names(text: str) -> list[str]:
         elif ch in ")〕】]":
             depth = max(0, depth - 1)
         if depth == 0:
-            m = _SPLIT.match(text, i)
+            m = rx.match(text, i)
             if m and m.end() > i:
                 out.append("".join(cur))
                 cur = []
@@ -133,12 +153,7 @@ def split_names(text: str) -> list[str]:
         cur.append(ch)
         i += 1
     out.append("".join(cur))
-    names = []
-    for raw in out:
-        name = clean_name(raw)
-        if name:
-            names.append(name)
-    return distribute_suffix(names)
+    return out
 
 
 _BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}[县市区旗镇乡]$")

@@ -161,16 +161,16 @@ def evaluate(ex: PlanExtract, gold: dict[str, Any]) -> Scores:
 def _score_targets(ex: PlanExtract, gold: dict[str, Any], matched: dict[int, TaskExtract], s: Scores,
                    labels: dict[str, str]) -> None:
     gold_tasks = gold.get("tasks") or []
-    gid_to_tid: dict[str, str] = {}
+    gid_to_tids: dict[str, set[str]] = {}
     for i, t in matched.items():
-        gid_to_tid.setdefault(_num(str(gold_tasks[i].get("id"))), t.id)
+        gid_to_tids.setdefault(_num(str(gold_tasks[i].get("id"))), set()).add(t.id)
     remaining = list(ex.targets)
     for g in gold.get("targets") or []:
-        gtid = gid_to_tid.get(_num(str(g.get("task") or ""))) if g.get("task") else None
+        gtids = gid_to_tids.get(_num(str(g.get("task") or "")), set()) if g.get("task") else set()
         text = _norm(g.get("text", ""))
         hit = None
         for t in remaining:
-            same_task = g.get("task") is None or t.task == gtid
+            same_task = t.task is None if g.get("task") is None else t.task in gtids
             same_text = not text or text in _norm(t.text) or _norm(t.text) in text
             if same_task and same_text and _num_eq(t.value, g.get("value")) and (t.unit or None) == (g.get("unit") or None):
                 hit = t

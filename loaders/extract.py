@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from graph.errors import ParseError
 from graph.model import (
@@ -72,8 +72,11 @@ def extract_text(
         raise ParseError(f"{name}: the document is empty")
     if not _CJK.search(norm):
         raise ParseError(f"{name}: no Chinese text found; not a plan document")
-    reg = registry or load_registry()
     hdr = read_header(norm, source)
+    reg = registry or load_registry()
+    if hdr.place:
+        stem = re.sub(r"(?:自治区|自治州|自治县|自治旗|省|市|县|旗|区|盟|州)$", "", hdr.place)
+        reg = replace(reg, places=tuple(p for p in (hdr.place, stem) if len(p) >= 2))
     canon = Canon(reg, hdr.place, hdr.level)
     lines = split_lines(norm)
     heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start)
@@ -105,6 +108,7 @@ def extract_text(
         support = [s for s in _canon_list(support_w, canon, written) if s not in lead]
         own = norm[n.start: n.end]
         skip = [(a.start - n.start, a.end - n.start) for a in n.annotations]
+        skip.append((0, n.body_start - n.start))  # the heading's own number (① reads as 1)
         plain = _blank(own, skip)
         inds = tax.find(plain)
         ent_names = [c for _, c, _ in ents.find(plain)] + lexicon.pattern_names(plain, "enterprise")
@@ -126,8 +130,11 @@ def extract_text(
         for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
             targets.append(_target(t, n.path, len(targets)))
     task_set = set(task_idx)
+    first = min([n.start for n in nodes] + [len(norm)])
+    for t in find_targets(norm[hdr.body_start: first], hdr.body_start, hdr.period[1], issue_year):
+        targets.append(_target(t, None, len(targets)))  # plan-level targets of the preamble
     for i, n in enumerate(nodes):
-        if i not in task_set and _GOAL_TITLE.search(n.title):
+        if i not in task_set and not n.children and not PHASE_SECTION.search(nodes[n.parent].title if n.parent is not None else n.title):
             for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
                 targets.append(_target(t, None, len(targets)))
     targets.sort(key=lambda t: t.span[0])
@@ -169,21 +176,26 @@ def _heading_nodes(norm: str, heads: list[Heading]) -> list[_Node]:
 
 
 def _add_rows(nodes: list[_Node], rows: list[TableRow]) -> None:
-    """Table rows become tasks under the heading whose section holds them (or top level)."""
+    """Table rows become tasks under the heading whose section holds them (top level when the
+    table has its own title or sits in an attachment)."""
+    n_heads = len(nodes)
     for row in rows:
         parent = None
-        for k, n in enumerate(nodes):
-            if n.start <= row.start < n.end + 1 and n.body_start <= row.start:
+        for k, n in enumerate(nodes[:n_heads]):
+            if n.start <= row.table_start <= n.end:
                 parent = k
+        if parent is not None:
+            # a table inside a heading's section ends that heading's own text
+            holder = nodes[parent]
+            holder.end = max(holder.start, min(holder.end, row.table_start - 1))
+            if row.detached:
+                parent = None
         base = nodes[parent] if parent is not None else None
         idx = len(nodes)
-        # a row inside a heading's section shortens that heading's own text to before the table
-        if base is not None and base.end > row.start:
-            base.end = max(base.start, min(base.end, row.table_start - 1))
         node = _Node(
             (base.path if base else "") + row.path, row.number, (base.level if base else 0) + 1,
             row.title, row.start, row.end, row.start, parent, [],
-            [Annotation(row.start, row.end, row.roles)] if not row.roles.empty() else [],
+            [Annotation(a, b, row.roles if k == 0 else Roles()) for k, (a, b) in enumerate(row.role_spans)],
             row.roles, base.section if base else "",
         )
         nodes.append(node)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.departments import Registry, clean_name, looks_like_department, split_names
+from loaders.departments import Registry, clean_name, looks_like_department, split_names, split_pieces
 
 PERSON_KEYS = "责任领导|牵头领导|分管领导|包联领导|联系领导|责任人|负责人|牵头市领导|牵头县领导|牵头旗领导"
 LEAD_KEYS = "牵头部门|牵头单位|牵头责任单位|主责部门|主责单位|主办单位|主办部门|牵头处室|牵头"
@@ -114,7 +114,7 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     trigger word while they look like departments."""
     r = Roles()
     for m in TRIGGER_RE.finditer(text):
-        names = _names_before(text, m.start(), reg)
+        names, by = _names_before_by(text, m.start(), reg)
         if not names:
             continue
         word = m.group(0)
@@ -122,7 +122,8 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
         if kind is None:
             kind = "resp" if "负责" in word else "support"
         if kind == "lead_or_resp":
-            kind = "lead" if _later_support(text, m.end()) else "resp"
+            # 由A负责 and A负责,B配合 name the lead; a bare A负责 is a responsible unit
+            kind = "lead" if by or _later_support(text, m.end()) else "resp"
         target = getattr(r, kind)
         target.extend(n for n in names if n not in target)
     return r
@@ -132,17 +133,24 @@ def _later_support(text: str, pos: int) -> bool:
     return bool(re.search(r"配合|协助|参与|协办", text[pos: pos + 60]))
 
 
-_HARD = re.compile(r"[。;:(\n]")
-_PIECE = re.compile(r"[、,]|以及|及|和")
+_HARD = re.compile(r"[。;:\n]")
+_PIECE = re.compile(r"[、,]|以及|及")
 
 
 def _names_before(text: str, pos: int, reg: Registry) -> list[str]:
+    names, _ = _names_before_by(text, pos, reg)
+    return names
+
+
+def _names_before_by(text: str, pos: int, reg: Registry) -> tuple[list[str], bool]:
+    """Names read backwards from `pos`, and whether they were introduced by 由."""
     start = 0
     for m in _HARD.finditer(text, 0, pos):
         start = m.end()
     region = text[start:pos]
-    pieces = _PIECE.split(region)
+    pieces = split_pieces(region, _PIECE)
     out: list[str] = []
+    by = False
     for piece in reversed(pieces):
         raw = piece
         cut = raw.rfind("由")
@@ -155,8 +163,9 @@ def _names_before(text: str, pos: int, reg: Registry) -> list[str]:
             break
         out.append(name)
         if raw.strip().startswith("由"):
+            by = True
             break
-    return list(reversed(out))
+    return list(reversed(out)), by
 
 
 @dataclass

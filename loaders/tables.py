@@ -1,12 +1,37 @@
-"""任务分工表 written as text (placeholder until the table reader lands)."""
+"""任务分工表 written as text: every table the document readers produce ends up here.
+
+HTML and docx tables arrive as tab-separated rows (loaders.io); text documents hold them as tab- or
+`|`-separated rows, as space-separated rows whose unit names lost their separators (PDF copies:
+市行政审批局市司法局), or one cell per line. A header row names the columns (序号 / 重点任务 / 具体
+措施 / 牵头单位 / 责任单位 / 配合单位 / 责任领导 / 完成时限); each following numbered row is a task.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
-from loaders.departments import Registry
+from loaders.departments import Registry, looks_like_department, split_names
 from loaders.roles import Roles
 from loaders.structure import Line
+
+_COL_KINDS = (
+    ("number", re.compile(r"^(?:序号|编号|序|No\.?)$", re.I)),
+    ("person", re.compile(r"责任领导|牵头领导|分管领导|包联领导|责任人")),
+    ("lead", re.compile(r"牵头|主责|主办")),
+    ("support", re.compile(r"配合|协办|参与|协助|协同|支持单位")),
+    ("resp", re.compile(r"责任单位|责任部门|负责单位|负责部门|实施单位|承办单位|责任主体|落实单位")),
+    ("deadline", re.compile(r"时限|完成时间|时间节点|进度|时间安排|完成期限")),
+    ("title", re.compile(r"任务|事项|项目|名称|工作内容|工作$")),
+    ("measures", re.compile(r"措施|内容|目标|要求|举措")),
+    ("other", re.compile(r"备注|说明")),
+)
+_ROLE_KINDS = ("lead", "resp", "support", "person")
+_EMPTY = {"", "—", "-", "–", "/", "无", "——", "\\", "/", "--"}
+_ROW_NO = re.compile(r"^\d{1,3}$")
+_DEADLINE_CELL = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
+_TABLE_TITLE = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
 
 
 @dataclass
@@ -18,7 +43,243 @@ class TableRow:
     number: str
     title: str
     roles: Roles
+    role_spans: list[tuple[int, int]] = field(default_factory=list)
+    detached: bool = False
+
+
+def column_kind(cell: str) -> str | None:
+    c = cell.strip()
+    if not c or len(c) > 12:
+        return None
+    for kind, rx in _COL_KINDS:
+        if rx.search(c):
+            return kind
+    return None
+
+
+def split_cells(line: str) -> list[str]:
+    s = line.strip()
+    if "\t" in s:
+        return [c.strip() for c in s.split("\t")]
+    if s.count("|") >= 2:
+        return [c.strip() for c in s.strip("|").split("|")]
+    if re.search(r" {2,}|\u3000", s):
+        return [c.strip() for c in re.split(r" {2,}|\u3000+", s)]
+    return [c for c in s.split(" ") if c]
+
+
+def _header_kinds(cells: list[str]) -> list[str] | None:
+    kinds = [column_kind(c) for c in cells]
+    if len(cells) < 3 or any(k is None for k in kinds):
+        return None
+    ks = [k for k in kinds if k]
+    if not any(k in ("lead", "resp", "support") for k in ks) or not any(k in ("number", "title") for k in ks):
+        return None
+    titles = 0
+    out = []
+    for k in ks:
+        if k == "title":
+            titles += 1
+            out.append("title" if titles == 1 else "measures")
+        else:
+            out.append(k)
+    return out
 
 
 def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableRow]:
-    return []
+    rows: list[TableRow] = []
+    i = 0
+    n = len(lines)
+    table_no = 0
+    while i < n:
+        line = lines[i]
+        if not line.text.strip() or len(line.text) > 200:
+            i += 1
+            continue
+        kinds = _header_kinds(split_cells(line.text))
+        if kinds:
+            table_no += 1
+            got, i = _delimited(lines, i, kinds, reg, table_no)
+            rows.extend(got)
+            continue
+        kinds = _cell_header(lines, i)
+        if kinds:
+            table_no += 1
+            got, i = _per_line(lines, i, kinds, reg, table_no)
+            rows.extend(got)
+            continue
+        i += 1
+    return rows
+
+
+def _cell_header(lines: list[Line], i: int) -> list[str] | None:
+    cells = []
+    j = i
+    while j < len(lines) and column_kind(lines[j].text) and len(cells) < 10:
+        cells.append(lines[j].text.strip())
+        j += 1
+    if len(cells) < 3 or column_kind(cells[0]) != "number":
+        return None
+    return _header_kinds(cells)
+
+
+def _detached(lines: list[Line], i: int) -> bool:
+    for k in range(i - 1, max(-1, i - 4), -1):
+        t = lines[k].text.strip()
+        if _HEADING.match(t):
+            return False
+        if _TABLE_TITLE.search(t) and len(t) < 60:
+            return True
+    return False
+
+
+def _delimited(lines: list[Line], i: int, kinds: list[str], reg: Registry, table_no: int) -> tuple[list[TableRow], int]:
+    header = lines[i]
+    detached = _detached(lines, i)
+    rows: list[TableRow] = []
+    j = i + 1
+    while j < len(lines):
+        ln = lines[j]
+        s = ln.text.strip()
+        if re.fullmatch(r"[|:\-\s]+", s) and s:
+            j += 1
+            continue
+        cells = split_cells(ln.text)
+        if not s or not cells or not _ROW_NO.match(cells[0]):
+            break
+        spans = _cell_spans(ln, cells)
+        row = _row(cells, spans, kinds, reg, ln.start, ln.end, header.start, table_no)
+        row.detached = detached
+        rows.append(row)
+        j += 1
+    return rows, max(j, i + 1)
+
+
+def _per_line(lines: list[Line], i: int, kinds: list[str], reg: Registry, table_no: int) -> tuple[list[TableRow], int]:
+    header = lines[i]
+    detached = _detached(lines, i)
+    j = i + len(kinds)
+    rows: list[TableRow] = []
+    expected = 1
+    width = len(kinds)
+    while j < len(lines) and lines[j].text.strip() == str(expected):
+        k = j + 1
+        cells = [lines[j].text.strip()]
+        spans = [(lines[j].start, lines[j].end)]
+        while k < len(lines) and len(cells) < width:
+            t = lines[k].text.strip()
+            if t == str(expected + 1) or _HEADING.match(t):
+                break
+            cells.append(t)
+            spans.append((lines[k].start, lines[k].end))
+            k += 1
+        rows.append(_row(cells, spans, kinds, reg, lines[j].start, lines[k - 1].end, header.start, table_no))
+        rows[-1].detached = detached
+        expected += 1
+        j = k
+    return rows, max(j, i + 1)
+
+
+def _cell_spans(ln: Line, cells: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    pos = 0
+    for c in cells:
+        k = ln.text.find(c, pos) if c else pos
+        k = pos if k < 0 else k
+        spans.append((ln.start + k, ln.start + k + len(c)))
+        pos = k + len(c)
+    return spans
+
+
+def _is_party_cell(cell: str, reg: Registry) -> bool:
+    if cell in _EMPTY:
+        return True
+    parts = [p for name in split_names(cell) for p in split_glued(name, reg)]
+    return bool(parts) and all(looks_like_department(p, reg) for p in parts)
+
+
+def _align(cells: list[str], kinds: list[str], reg: Registry) -> list[str | None]:
+    """Cell kinds for a row whose cell count differs from the header's (glued, or a cell missing):
+    the number first, the deadline last if it looks like one, party cells from the right."""
+    out: list[str | None] = [None] * len(cells)
+    out[0] = "number"
+    end = len(cells)
+    if "deadline" in kinds and end > 1 and _DEADLINE_CELL.search(cells[-1]):
+        out[-1] = "deadline"
+        end -= 1
+    role_cols = [k for k in kinds if k in _ROLE_KINDS]
+    k = end - 1
+    while k > 1 and role_cols and _is_party_cell(cells[k], reg):
+        k -= 1
+    first_party = k + 1
+    for idx, col in zip(range(first_party, end), role_cols[: end - first_party], strict=False):
+        out[idx] = col
+    for idx in range(1, first_party):
+        out[idx] = "title" if idx == 1 else "measures"
+    return out
+
+
+def _row(cells: list[str], spans: list[tuple[int, int]], kinds: list[str], reg: Registry,
+         start: int, end: int, table_start: int, table_no: int) -> TableRow:
+    col: list[str | None] = list(kinds) if len(cells) == len(kinds) else _align(cells, kinds, reg)
+    roles = Roles()
+    title = ""
+    role_spans = []
+    for cell, kind, span in zip(cells, col, spans, strict=False):
+        if kind in ("lead", "resp", "support"):
+            names = [p for name in split_names(cell) for p in split_glued(name, reg)]
+            target = getattr(roles, kind)
+            target.extend(x for x in names if looks_like_department(x, reg) and x not in target)
+            role_spans.append(span)
+        elif kind == "person":
+            roles.persons.extend(p for p in split_names(cell) if p not in _EMPTY)
+            role_spans.append(span)
+        elif kind == "deadline":
+            roles.deadline = cell if cell not in _EMPTY else None
+            role_spans.append(span)
+        elif kind == "title" and not title:
+            title = cell
+    if not title:
+        title = next((c for c, k in zip(cells, col, strict=False) if k in ("measures", None) and c), "")
+    number = cells[0]
+    path = number if table_no == 1 else f"表{table_no}-{number}"
+    return TableRow(table_start, start, end, path, number, title.rstrip("。;"), roles, role_spans)
+
+
+_GLUE_END = re.compile(r"(?:局|委|办|中心|公司|海关|政府|支队|大队|管委会|委员会|办公室|办事处|院|馆|站|所|社|联|部|队)$")
+
+
+def split_glued(name: str, reg: Registry) -> list[str]:
+    """市行政审批局市司法局 -> [市行政审批局, 市司法局]: split after a body's ending where the
+    rest begins like another body (a level prefix, 各/有关, or a registry name)."""
+    if len(name) < 6 or looks_like_department(name, reg) and not _has_glue(name, reg):
+        return [name]
+    out = []
+    cur = 0
+    for k in range(3, len(name) - 2):
+        if k - cur < 3 or not _GLUE_END.search(name[cur:k]):
+            continue
+        if name[cur:k].endswith("银行"):
+            continue
+        if _starts_body(name[k:], reg):
+            out.append(name[cur:k])
+            cur = k
+    out.append(name[cur:])
+    return out
+
+
+def _has_glue(name: str, reg: Registry) -> bool:
+    return any(_GLUE_END.search(name[:k]) and _starts_body(name[k:], reg) for k in range(3, len(name) - 2))
+
+
+_BODY_START = re.compile(r"^(?:[省市县区旗州盟](?!场|民|级|直属|委员)|各|有关|相关|团[市县区旗]委|人民银行|国网|国家电网|中国)")
+
+
+def _starts_body(rest: str, reg: Registry) -> bool:
+    if _BODY_START.match(rest) or any(rest.startswith(p) for p in reg.places):
+        return True
+    return any(rest.startswith(a) for a in _registry_heads(reg))
+
+
+def _registry_heads(reg: Registry) -> list[str]:
+    return reg.heads()

@@ -18,7 +18,9 @@ BASE_UNITS = (
     "个百分点", "个工作日", "工作日", "千瓦时", "微克/立方米", "毫克/升", "平方公里", "平方米", "立方米",
     "人次", "批次", "家次", "户次", "千瓦", "兆瓦", "公里", "千米", "公顷", "吨", "亩", "元", "美元", "人",
     "个", "家", "项", "名", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
-    "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍",
+    "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍", "株", "棵", "袋",
+    "羽", "口", "眼", "块", "份", "册", "箱", "所学校", "艘", "架", "盏", "桩", "根", "单", "笔", "宗",
+    "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps",
 )
 #: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
 UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + ")|万亿|亿|万"
@@ -32,9 +34,9 @@ _LEAD_IN = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|�
 _AFTER_GE = re.compile(r"^(?:及|或)?以上")
 _AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
 _BEFORE = (
+    (re.compile(r"(?:不超过|不高于|不多于|控制在|(?<!不)低于|(?<!不)少于|压减至|压缩至|降至|下降到|降低到)[\u4e00-\u9fff]{0,2}$"), "<="),
     (re.compile(r"(?:不少于|不低于|至少|达到或超过|突破)[\u4e00-\u9fff]{0,3}$"), ">="),
-    (re.compile(r"(?:超过|高于|多于)$"), ">"),
-    (re.compile(r"(?:不超过|不高于|控制在|低于|少于|压减至|压缩至|降至|下降到)$"), "<="),
+    (re.compile(r"(?<!不)(?:超过|高于|多于|超)$"), ">"),
 )
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
 _CADENCE_RE = re.compile(r"每年|年均|每季度|每月|每半年|逐年|每年度")
@@ -96,6 +98,8 @@ def find_targets(
         cn = not v_raw[0].isdigit()
         if cn and v_raw in ("一", "千", "百") and (unit in ("批", "个", "种") or not _strong_before(text, m.start())):
             continue  # 一批, 一个 and friends are manners of speech, not commitments
+        if cn and _noun_follows(text, m.end()) and not _strong_before(text, m.start()):
+            continue  # 三项措施, 七大行动: a count in passing, not a commitment
         if _qualifier(text, m):
             continue  # 存栏100头以上规模养殖…: the number qualifies a noun; the target comes later
         value = cn_to_number(v_raw)
@@ -121,14 +125,20 @@ def find_targets(
         pre = text[sent_start: m.start()]
         cad = _CADENCE_RE.search(text[lead_start: c_end])
         cadence = ("每年" if cad.group(0) in ("年均", "逐年", "每年度") else cad.group(0)) if cad else None
-        deadline = _deadline(pre, sentence, period_end, issue_year)
-        if deadline is None and cadence is None:
-            deadline = task_deadline or period_end
+        if cadence:  # 每年…: no deadline unless the clause itself names a year
+            deadline = _deadline(text[lead_start: m.start()], "", None, issue_year)
+        else:
+            deadline = _deadline(pre, sentence, period_end, issue_year) or task_deadline or period_end
         out.append(Target(
             offset + lead_start, offset + c_end, text[lead_start:c_end].strip(), value, vmax, unit,
             comparator, deadline, cadence,
         ))
     return out
+
+
+def _noun_follows(text: str, pos: int) -> bool:
+    rest = text[pos: pos + 3]
+    return bool(rest) and "\u4e00" <= rest[0] <= "\u9fff" and not re.match(r"以上|以下|以内|左右", rest)
 
 
 def _qualifier(text: str, m: re.Match[str]) -> bool:
@@ -178,10 +188,9 @@ def _deadline(pre: str, sentence: str, period_end: str | None, issue_year: str |
     m = _RANGE_YEARS.search(pre)
     if m:
         return m.group(2)
-    for m in _MARKED_YEAR.finditer(pre):
-        y = m.group(1) or m.group(2)
-        if int(y) >= floor:
-            return y
+    marked = [y for m in _MARKED_YEAR.finditer(pre) if int(y := m.group(1) or m.group(2)) >= floor]
+    if marked:
+        return marked[-1]  # the year nearest the number
     for m in _BARE_YEAR.finditer(pre):
         if int(m.group(1)) >= floor:
             return m.group(1)
