@@ -27,7 +27,7 @@ _COL_KINDS = (
     ("other", re.compile(r"备注|说明")),
 )
 _ROLE_KINDS = ("lead", "resp", "support", "person")
-_EMPTY = {"", "—", "-", "–", "/", "无", "——", "\\", "/", "--"}
+_EMPTY = {"", "—", "-", "–", "/", "无", "——", "\\", "--"}
 _ROW_NO = re.compile(r"^\d{1,3}$")
 _DEADLINE_CELL = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
 _TABLE_TITLE = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
@@ -148,7 +148,8 @@ def _delimited(lines: list[Line], i: int, kinds: list[str], reg: Registry, table
         if not s or not cells or not _ROW_NO.match(cells[0]):
             break
         spans = _cell_spans(ln, cells)
-        row = _row(cells, spans, kinds, reg, ln.start, ln.end, header.start, table_no)
+        row = _row(cells, spans, kinds, reg, start=ln.start, end=ln.end, table_start=header.start,
+                   table_no=table_no)
         row.detached = detached
         rows.append(row)
         j += 1
@@ -173,7 +174,8 @@ def _per_line(lines: list[Line], i: int, kinds: list[str], reg: Registry, table_
             cells.append(t)
             spans.append((lines[k].start, lines[k].end))
             k += 1
-        rows.append(_row(cells, spans, kinds, reg, lines[j].start, lines[k - 1].end, header.start, table_no))
+        rows.append(_row(cells, spans, kinds, reg, start=lines[j].start, end=lines[k - 1].end,
+                         table_start=header.start, table_no=table_no))
         rows[-1].detached = detached
         expected += 1
         j = k
@@ -219,7 +221,7 @@ def _align(cells: list[str], kinds: list[str], reg: Registry) -> list[str | None
     return out
 
 
-def _row(cells: list[str], spans: list[tuple[int, int]], kinds: list[str], reg: Registry,
+def _row(cells: list[str], spans: list[tuple[int, int]], kinds: list[str], reg: Registry, *,
          start: int, end: int, table_start: int, table_no: int) -> TableRow:
     col: list[str | None] = list(kinds) if len(cells) == len(kinds) else _align(cells, kinds, reg)
     roles = Roles()
@@ -252,7 +254,7 @@ _GLUE_END = re.compile(r"(?:局|委|办|中心|公司|海关|政府|支队|大�
 def split_glued(name: str, reg: Registry) -> list[str]:
     """市行政审批局市司法局 -> [市行政审批局, 市司法局]: split after a body's ending where the
     rest begins like another body (a level prefix, 各/有关, or a registry name)."""
-    if len(name) < 6 or looks_like_department(name, reg) and not _has_glue(name, reg):
+    if len(name) < 6 or (looks_like_department(name, reg) and not _has_glue(name, reg)):
         return [name]
     out = []
     cur = 0
