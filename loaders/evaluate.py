@@ -162,8 +162,8 @@ def _score_targets(ex: PlanExtract, gold: dict[str, Any], matched: dict[int, Tas
                    labels: dict[str, str]) -> None:
     gold_tasks = gold.get("tasks") or []
     gid_to_tids: dict[str, set[str]] = {}
-    for i, t in matched.items():
-        gid_to_tids.setdefault(_num(str(gold_tasks[i].get("id"))), set()).add(t.id)
+    for i, task in matched.items():
+        gid_to_tids.setdefault(_num(str(gold_tasks[i].get("id"))), set()).add(task.id)
     remaining = list(ex.targets)
     for g in gold.get("targets") or []:
         gtids = gid_to_tids.get(_num(str(g.get("task") or "")), set()) if g.get("task") else set()

@@ -113,7 +113,7 @@ def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableR
 
 
 def _cell_header(lines: list[Line], i: int) -> list[str] | None:
-    cells = []
+    cells: list[str] = []
     j = i
     while j < len(lines) and column_kind(lines[j].text) and len(cells) < 10:
         cells.append(lines[j].text.strip())
