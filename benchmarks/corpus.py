@@ -18,10 +18,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks.registry import TOPICS, Place, build_places
+from benchmarks.registry import TOPICS, Place, build_places, chain_terms
 from benchmarks.texts import (
     ACTION_VERBS,
-    CHAIN_TERMS,
     FILLER,
     GUARANTEES,
     PRINCIPLES,
@@ -128,7 +127,7 @@ class PlanWriter:
 
     def task_body(self, chains: list[str]) -> tuple[str, str]:
         rng = self.rng
-        terms = [rng.choice(CHAIN_TERMS.get(c, [c])) for c in chains]
+        terms = [rng.choice(chain_terms()[c]) for c in chains]
         focus = "、".join(terms) if terms else rng.choice(("重点领域", "关键环节", "薄弱环节"))
         title = f"{rng.choice(TASK_VERBS)}{focus}{rng.choice(('关键技术集成攻关', '提质增效', '示范工程', '服务体系建设', '项目建设', '品牌培育'))}"
         body = f"{title}。围绕{focus}，{rng.choice(FILLER)}，{rng.choice(FILLER)}"
@@ -162,14 +161,20 @@ class PlanWriter:
         self.lines.append("二、基本原则")
         for i, pr in enumerate(rng.sample(PRINCIPLES, 3), 1):
             self.lines.append(f"（{cn_num(i)}）{pr}。{rng.choice(FILLER)}。")
-        seed_shape = rng.random() < 0.5  # 三、目标任务/(二)重点任务/1./(1) vs 三、重点任务/(一)/1.
+        # 三、目标任务/(二)重点任务/1./(1) (the seed) or 三、重点任务/(一)/1. (呼伦贝尔's plan)
+        seed_shape = self.n_tasks >= 2 and rng.random() < 0.5
+        remaining = self.n_tasks
+        container = None
         if seed_shape:
             self.lines += ["三、目标任务", "（一）总体目标", f"{rng.choice(FILLER)}，{self.target()}。",
-                           "（二）重点任务"]
+                           "（二）重点任务", f"{rng.choice(FILLER)}，{rng.choice(FILLER)}。"]
+            # the loader counts the section heading above annotated tasks as a task too
+            container = "(二)"
+            self.gold.append(GoldTask(container, None, "重点任务", [], [], []))
+            remaining -= 1
         else:
             self.lines += ["三、重点任务"]
-        n_actions = max(1, min(8, self.n_tasks // 4))
-        remaining = self.n_tasks
+        n_actions = max(1, min(8, remaining // 4))
         sub_no = 0
         for a in range(1, n_actions + 1):
             if remaining <= 0:
@@ -190,7 +195,7 @@ class PlanWriter:
                 lead, support = [], []
                 self.lines.append(a_num + text)
             number = a_num.replace("（", "(").replace("）", ")")
-            self.gold.append(GoldTask(number, None, a_title, lead, support, chains))
+            self.gold.append(GoldTask(number, container, a_title, lead, support, chains))
             remaining -= 1
             for _ in range(subs):
                 sub_no += 1

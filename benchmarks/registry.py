@@ -8,8 +8,22 @@ departments repeat across the plans of a place and never across places.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+TAXONOMY = Path(__file__).resolve().parent.parent / "loaders" / "data" / "industries.yaml"
+
+
+@functools.cache
+def chain_terms() -> dict[str, list[str]]:
+    """Industry chain -> its terms, from the taxonomy the loader ships (so the corpus names
+    chains the way the loader recognises them)."""
+    data = yaml.safe_load(TAXONOMY.read_text(encoding="utf-8"))
+    return {str(k): [str(t) for t in v] for k, v in data["chains"].items()}
 
 # province: (seat-level char, {city: [counties]}); county names end in their level (旗/县/区/市)
 GEOGRAPHY: dict[str, dict[str, list[str]]] = {
@@ -86,21 +100,22 @@ PROVINCE_DEPTS = [
 
 # topic -> (title pattern, lead department short names it favours, chains it favours)
 TOPICS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
-    ("“科技兴{lv}”三年行动实施方案", ("科技局", "科技厅", "工信局"), ("数字经济", "生物医药", "新材料")),
+    ("“科技兴{lv}”三年行动实施方案", ("科技局", "科技厅", "工信局"), ("数字经济", "生物科技", "新材料")),
     ("乳业振兴行动方案", ("农业农村局", "农牧局", "农业农村厅"), ("乳业",)),
-    ("肉牛产业高质量发展实施方案", ("农业农村局", "农牧局", "农业农村厅"), ("肉牛", "肉羊")),
-    ("数字经济发展三年行动方案", ("工信局", "工业和信息化厅", "大数据中心"), ("数字经济", "电子信息")),
+    ("肉牛产业高质量发展实施方案", ("农业农村局", "农牧局", "农业农村厅"), ("肉业", "畜牧业")),
+    ("数字经济发展三年行动方案", ("工信局", "工业和信息化厅", "大数据中心"), ("数字经济", "集成电路")),
     ("优化营商环境工作方案", ("发改委", "发展改革委", "政务服务局"), ()),
-    ("巩固拓展脱贫攻坚成果同乡村振兴有效衔接实施方案", ("乡村振兴局", "农业农村局", "农牧局"), ("粮食", "蔬菜")),
-    ("农畜产品精深加工业发展行动方案", ("工信局", "农业农村局", "农牧局"), ("乳业", "肉牛", "大豆", "玉米")),
-    ("新能源产业发展实施方案", ("能源局", "发改委", "发展改革委"), ("新能源", "氢能")),
-    ("文化旅游融合发展行动方案", ("文旅体局", "文化和旅游厅"), ("文化旅游",)),
-    ("中医药产业发展实施方案", ("卫健委", "卫生健康委", "农业农村局"), ("中草药", "生物医药")),
-    ("招商引资攻坚行动方案", ("投促局", "商务局", "商务厅"), ("装备制造", "新材料", "农畜产品加工")),
+    ("巩固拓展脱贫攻坚成果同乡村振兴有效衔接实施方案", ("乡村振兴局", "农业农村局", "农牧局"), ("粮食", "果蔬")),
+    ("农畜产品精深加工业发展行动方案", ("工信局", "农业农村局", "农牧局"), ("乳业", "肉业", "绿色食品")),
+    ("新能源产业发展实施方案", ("能源局", "发改委", "发展改革委"), ("新能源", "汽车")),
+    ("文化旅游融合发展行动方案", ("文旅体局", "文化和旅游厅"), ("文化旅游", "生态产业")),
+    ("中医药产业发展实施方案", ("卫健委", "卫生健康委", "农业农村局"), ("中草药", "生物科技")),
+    ("招商引资攻坚行动方案", ("投促局", "商务局", "商务厅"), ("装备制造", "新材料", "现代物流")),
     ("人才强{lv}工作方案", ("*组织部", "人社局", "人力资源社会保障厅"), ()),
-    ("生态环境保护攻坚行动实施方案", ("生态环境局", "生态环境厅", "林草局"), ("林下经济",)),
-    ("食品安全示范创建工作方案", ("市场监管局",), ("乳业", "粮食")),
-    ("现代种业提升工程实施方案", ("农业农村局", "农牧局", "农业农村厅"), ("种业", "大豆", "玉米")),
+    ("生态环境保护攻坚行动实施方案", ("生态环境局", "生态环境厅", "林草局"), ("林下经济", "生态产业")),
+    ("食品安全示范创建工作方案", ("市场监管局",), ("乳业", "绿色食品")),
+    ("现代种业提升工程实施方案", ("农业农村局", "农牧局", "农业农村厅"), ("粮食", "现代农牧业")),
+    ("科技金融服务实体经济工作方案", ("金融办", "地方金融监管局"), ("科技金融",)),
 ]
 
 
@@ -151,7 +166,7 @@ def build_places(seed: int) -> list[Place]:
             for county in counties:
                 level, prefix = _level(county)
                 places.append(Place(county, level, prefix, city, prov))
-    all_chains = sorted({c for _, _, cs in TOPICS for c in cs})
+    all_chains = sorted(chain_terms())
     for p in places:
         rng = random.Random(f"{seed}/place/{p.name}")
         pool = PROVINCE_DEPTS if p.level == "省" else COUNTY_DEPTS

@@ -1,7 +1,8 @@
 """Phrases the synthetic plans are written from.
 
-Filler never names a department, a number or a responsibility word (牵头/配合/负责), so the
-only responsibilities and targets a loader can find are the ones the generator recorded.
+Filler never names a department, a number, a responsibility word (牵头/配合/负责) or an
+industry term, so the only responsibilities, targets and chains a loader can find are the ones
+the generator recorded.
 """
 
 from __future__ import annotations
@@ -46,30 +47,7 @@ TASK_VERBS = ["推动", "实施", "加快", "推进", "支持", "开展"]
 # (metric, unit) pairs for quantified targets
 THINGS = [
     ("高新技术企业数", "家"), ("科技型中小企业", "家"), ("重点项目", "个"), ("示范基地", "个"),
-    ("技术创新中心", "家"), ("科技特派员工作站", "个"), ("农畜产品加工转化率", "%"),
+    ("技术创新中心", "家"), ("科技特派员工作站", "个"), ("订单收购覆盖率", "%"),
     ("规模以上企业", "家"), ("新建标准化养殖场", "个"), ("引进高层次人才", "名"),
-    ("培育区域公用品牌", "个"), ("新增就业岗位", "个"), ("建设数字化车间", "个"),
+    ("培育区域公用品牌", "个"), ("新增就业岗位", "个"), ("建设标准化车间", "个"),
 ]
-
-# chain -> terms that name it in text; benchmarks.corpus prefers loaders/data's taxonomy when present
-CHAIN_TERMS: dict[str, list[str]] = {
-    "乳业": ["乳业", "乳制品", "奶业", "奶牛"],
-    "肉牛": ["肉牛", "牛肉"],
-    "肉羊": ["肉羊", "羊肉"],
-    "大豆": ["大豆"],
-    "玉米": ["玉米"],
-    "粮食": ["粮食", "水稻", "小麦"],
-    "蔬菜": ["蔬菜", "设施农业"],
-    "种业": ["种业", "良种繁育"],
-    "中草药": ["中草药", "中药材"],
-    "生物医药": ["生物医药", "生物制药"],
-    "数字经济": ["数字经济", "大数据", "云计算"],
-    "电子信息": ["电子信息"],
-    "新能源": ["新能源", "风电", "光伏"],
-    "氢能": ["氢能"],
-    "新材料": ["新材料", "石墨"],
-    "装备制造": ["装备制造"],
-    "文化旅游": ["文化旅游", "乡村旅游"],
-    "林下经济": ["林下经济", "食用菌"],
-    "农畜产品加工": ["农畜产品加工", "精深加工"],
-}
