@@ -107,7 +107,7 @@ MATCH (p:Plan)-[:HAS_TASK]->(t:Task)-[:CONCERNS]->(i:Industry)
 WHERE $plan IS NULL OR p.id = $plan
 RETURN i.name AS industry, coalesce(p.place, '-') AS place, t.id AS task,
        [(d:Department)-[:LEADS]->(t) | d.name] AS leads,
-       [(d:Department)-[:SUPPORTS]->(t) | d.name] AS supports
+       [(s:Department)-[:SUPPORTS]->(t) | s.name] AS supports
 """
 
 ChainKey = tuple[str, str]
