@@ -1,0 +1,164 @@
+"""Every write, schema and server-detection statement of the Bolt store, in one place.
+
+Values always travel as `$parameters`; the only identifiers spliced into the text are labels and
+relation types from graph.model's fixed lists, backtick-quoted by `ident`. Read Cypher for the
+catalog lives with each query in queries/. Statements that differ between servers (DDL, detection)
+are built by graph.dialect from the pieces here.
+
+The Cypher is the subset Neo4j 5 and FalkorDB 4.16 both run: no COUNT{}/EXISTS{} (FalkorDB's
+`exists(pattern)` answers true for an isolated node), pattern predicates only in WHERE, degree as
+`size([(n)--() | 1])`.
+"""
+
+from __future__ import annotations
+
+from graph.model import LABELS, RELATIONS
+
+
+def ident(name: str) -> str:
+    """A label or relation type, checked against the model's fixed lists and backtick-quoted.
+
+    >>> ident("Task")
+    '`Task`'
+    >>> ident("Task`) DETACH DELETE (n")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a plankg label or relation type: 'Task`) DETACH DELETE (n'
+    """
+    if name not in LABELS and name not in RELATIONS:
+        raise ValueError(f"not a plankg label or relation type: {name!r}")
+    return f"`{name}`"
+
+
+# -- server detection (answers only on Neo4j; FalkorDB fails it) ------------------------------
+SERVER_COMPONENTS = (
+    "CALL dbms.components() YIELD name, versions, edition "
+    "RETURN name, versions[0] AS version, edition"
+)
+
+# -- writes ------------------------------------------------------------------------------------
+PLAN_STATE = "MATCH (p:`Plan` {id: $pid}) RETURN p.loaded AS loaded"
+
+
+def merge_nodes(label: str) -> str:
+    """Create or update nodes of one label; rows are {id, props}."""
+    return f"UNWIND $rows AS r MERGE (n:{ident(label)} {{id: r.id}}) SET n += r.props"
+
+
+#: A plan named by another plan (《…》) but not loaded itself: never overwrites a loaded plan's title.
+MERGE_PLAN_REFERENCES = (
+    "UNWIND $rows AS r MERGE (n:`Plan` {id: r.id}) "
+    "ON CREATE SET n.title = r.title "
+    "ON MATCH SET n.title = coalesce(n.title, r.title)"
+)
+
+#: Departments are shared by every plan of a place. Writing a throwaway property takes the node's
+#: write lock (held to commit on Neo4j) before the aliases are read, so the caller's union of old
+#: and new aliases cannot lose a concurrent load's additions. Then SET_DEPARTMENTS writes it.
+LOCK_DEPARTMENTS = (
+    "UNWIND $rows AS r MERGE (n:`Department` {id: r.id}) "
+    "SET n.`_plankg_lock` = true REMOVE n.`_plankg_lock` "
+    "RETURN n.id AS id, coalesce(n.aliases, []) AS aliases"
+)
+SET_DEPARTMENTS = "UNWIND $rows AS r MATCH (n:`Department` {id: r.id}) SET n += r.props"
+
+
+def _endpoint(var: str, key: str, label: str | None) -> str:
+    # an endpoint the document did not describe as a node (its label unknown) is matched by id
+    # alone and, like the embedded store's add_edge, created bare when missing
+    return f"({var}:{ident(label)} {{id: r.{key}}})" if label else f"({var} {{id: r.{key}}})"
+
+
+def merge_relations(rtype: str, src_label: str | None, dst_label: str | None) -> str:
+    """Create or update relations of one type between nodes of the given labels.
+
+    Rows are {src, dst, plan, props}; a relation is identified by (src, dst, type, plan), the
+    embedded store's edge key.
+    """
+    return (
+        f"UNWIND $rows AS r MERGE {_endpoint('a', 'src', src_label)} "
+        f"MERGE {_endpoint('b', 'dst', dst_label)} "
+        f"MERGE (a)-[e:{ident(rtype)} {{plan: r.plan}}]->(b) SET e += r.props"
+    )
+
+
+# -- removing one plan's facts (graph.stores.embedded._remove_plan, step by step) --------------
+def plan_relation_endpoints(rtype: str) -> str:
+    return (
+        f"MATCH (a)-[e:{ident(rtype)}]->(b) WHERE e.plan = $pid "
+        "RETURN a.id AS a, labels(a) AS a_labels, b.id AS b, labels(b) AS b_labels"
+    )
+
+
+def delete_plan_relations(rtype: str) -> str:
+    return f"MATCH ()-[e:{ident(rtype)}]->() WHERE e.plan = $pid DELETE e"
+
+
+def delete_owned_nodes(label: str) -> str:
+    return f"MATCH (n:{ident(label)}) WHERE n.plan = $pid AND n.id <> $pid DETACH DELETE n"
+
+
+#: The plan node stays as a bare reference when kept or still IMPLEMENTed by another plan.
+PLAN_NODE_DEGREE = "MATCH (p:`Plan` {id: $pid}) RETURN size([(x)-->(p) | 1]) AS indegree"
+PLAN_NODE_TO_REFERENCE = "MATCH (p:`Plan` {id: $pid}) SET p = {id: p.id, title: p.title}"
+DELETE_PLAN_NODE = "MATCH (p:`Plan` {id: $pid}) DETACH DELETE p"
+
+
+def delete_orphans(label: str | None) -> str:
+    """Shared nodes (no `plan` property) the removal left without any relation."""
+    node = f"(n:{ident(label)} {{id: i}})" if label else "(n {id: i})"
+    return (
+        f"UNWIND $ids AS i MATCH {node} "
+        "WHERE n.plan IS NULL AND n.id <> $pid AND NOT (n)--() DELETE n"
+    )
+
+
+# -- whole-store reads and reset ---------------------------------------------------------------
+ALL_NODES = "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS props"
+ALL_RELATIONS = (
+    "MATCH (a)-[e]->(b) RETURN a.id AS src, b.id AS dst, type(e) AS type, properties(e) AS props"
+)
+COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
+COUNT_RELATIONS = "MATCH ()-[e]->() RETURN count(e) AS n"
+#: Reset in slices so one transaction never has to hold a whole large graph.
+DELETE_SOME = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+
+# -- schema ------------------------------------------------------------------------------------
+#: Labels whose nodes carry a `plan` property (the ownership rule of graph.records).
+OWNED_LABELS = ("Plan", "Task", "Target", "Phase", "CoordinatingBody")
+
+
+def neo4j_unique_id(label: str, modern: bool = True) -> str:
+    """A uniqueness constraint on `id` (Neo4j 4.4+ syntax, or the 4.0-4.3 form)."""
+    name = f"plankg_{label.lower()}_id"
+    if modern:
+        return f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{ident(label)}) REQUIRE n.id IS UNIQUE"
+    return f"CREATE CONSTRAINT {name} IF NOT EXISTS ON (n:{ident(label)}) ASSERT n.id IS UNIQUE"
+
+
+def neo4j_node_plan_index(label: str) -> str:
+    name = f"plankg_{label.lower()}_plan"
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{ident(label)}) ON (n.plan)"
+
+
+def neo4j_relation_plan_index(rtype: str) -> str:
+    name = f"plankg_{rtype.lower()}_plan"
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[e:{ident(rtype)}]-() ON (e.plan)"
+
+
+#: FalkorDB has no uniqueness constraints over Bolt and no IF NOT EXISTS: list, then create.
+FALKOR_INDEXES = "CALL db.indexes() YIELD label, properties, entitytype RETURN label, properties, entitytype"
+
+
+def falkor_node_index(label: str, prop: str) -> str:
+    return f"CREATE INDEX FOR (n:{ident(label)}) ON (n.{_prop(prop)})"
+
+
+def falkor_relation_index(rtype: str, prop: str) -> str:
+    return f"CREATE INDEX FOR ()-[e:{ident(rtype)}]-() ON (e.{_prop(prop)})"
+
+
+def _prop(prop: str) -> str:
+    if prop not in ("id", "plan"):
+        raise ValueError(f"no index on property {prop!r}")
+    return prop

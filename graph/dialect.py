@@ -1,0 +1,209 @@
+"""The one seam between the Bolt servers plankg talks to: Neo4j (the target) and FalkorDB (the
+local stand-in the tests run against).
+
+Everything else in the Bolt store is one portable Cypher. What differs lives here:
+
+- detection: `CALL dbms.components()` answers only on Neo4j; FalkorDB fails it with its generic
+  DatabaseError (and advertises a fake "Neo4j/5.13.0" agent, so the agent string proves nothing);
+- schema DDL: Neo4j gets uniqueness constraints and `plan` indexes with IF NOT EXISTS in its
+  version's syntax; FalkorDB (no constraints over Bolt, no IF NOT EXISTS) gets indexes that are
+  created only when `db.indexes()` lacks them;
+- how values travel: Neo4j takes real `$parameters` and big batches in one real transaction.
+  FalkorDB's Bolt layer splices parameters into the query text unescaped (a quote breaks the
+  query, more than ~4 KB crashes the server), so its branch sends NO Bolt parameters at all: it
+  writes them as FalkorDB's native `CYPHER name=<literal> ...` prefix with literals escaped here,
+  in batches within a byte budget. Its transactions are no-ops, so loads there are not atomic.
+- closing: a FalkorDB client that says GOODBYE makes the server hang the next client's handshake
+  until that client's acquisition timeout; its branch drops the sockets without GOODBYE.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+from graph import cypher
+from graph.model import LABELS, RELATIONS
+
+Params = dict[str, Any]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Server:
+    product: str
+    version: str
+    edition: str | None = None
+
+    def describe(self) -> str:
+        return " ".join(x for x in (self.product, self.version, self.edition) if x)
+
+
+class Dialect:
+    """Neo4j behaviour; FalkorDialect overrides what that server does differently."""
+
+    name: ClassVar[str] = "neo4j"
+    #: whether BEGIN/COMMIT/ROLLBACK mean anything on this server
+    transactional: ClassVar[bool] = True
+    #: rows per UNWIND batch
+    max_rows: ClassVar[int] = 5000
+    #: bytes of literal text per statement (None: no budget, values travel as parameters)
+    max_bytes: ClassVar[int | None] = None
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+
+    def statement(self, query: str, params: Params | None = None) -> tuple[str, Params]:
+        """The text and parameters to send: on Neo4j exactly what was given."""
+        return query, dict(params or {})
+
+    def batches(self, rows: list[T]) -> Iterator[list[T]]:
+        for i in range(0, len(rows), self.max_rows):
+            yield rows[i : i + self.max_rows]
+
+    def schema_statements(self, existing: Iterable[dict[str, Any]] = ()) -> list[str]:
+        """DDL that makes `id` unique per label and `plan` lookups indexed; idempotent."""
+        major_minor = _version_tuple(self.server.version)
+        modern = major_minor >= (4, 4)
+        out = [cypher.neo4j_unique_id(label, modern) for label in LABELS]
+        out += [cypher.neo4j_node_plan_index(label) for label in cypher.OWNED_LABELS]
+        if major_minor >= (4, 3):  # relationship property indexes arrived in 4.3
+            out += [cypher.neo4j_relation_plan_index(rtype) for rtype in RELATIONS]
+        return out
+
+    #: a statement whose rows list the existing indexes, when schema_statements needs them
+    list_indexes: ClassVar[str | None] = None
+
+    def close_driver(self, driver: Any) -> None:
+        driver.close()
+
+
+class FalkorDialect(Dialect):
+    name = "falkordb"
+    transactional = False
+    max_rows = 2000
+    max_bytes = 256 * 1024  # measured: ~1 MB statements run fine; stay well below
+    list_indexes = cypher.FALKOR_INDEXES
+
+    def statement(self, query: str, params: Params | None = None) -> tuple[str, Params]:
+        if not params:
+            return query, {}
+        prefix = " ".join(f"{_param_name(k)}={literal(v)}" for k, v in params.items())
+        return f"CYPHER {prefix} {query}", {}
+
+    def batches(self, rows: list[T]) -> Iterator[list[T]]:
+        budget = self.max_bytes or 0
+        batch: list[T] = []
+        size = 0
+        for row in rows:
+            n = len(literal(row).encode("utf-8"))
+            if batch and (len(batch) >= self.max_rows or size + n > budget):
+                yield batch
+                batch, size = [], 0
+            batch.append(row)
+            size += n
+        if batch:
+            yield batch
+
+    def schema_statements(self, existing: Iterable[dict[str, Any]] = ()) -> list[str]:
+        have = {
+            (row.get("entitytype"), row.get("label"), prop)
+            for row in existing
+            for prop in row.get("properties") or ()
+        }
+        out = [cypher.falkor_node_index(lb, "id") for lb in LABELS if ("NODE", lb, "id") not in have]
+        out += [
+            cypher.falkor_node_index(lb, "plan")
+            for lb in cypher.OWNED_LABELS
+            if ("NODE", lb, "plan") not in have
+        ]
+        out += [
+            cypher.falkor_relation_index(rt, "plan")
+            for rt in RELATIONS
+            if ("RELATIONSHIP", rt, "plan") not in have
+        ]
+        return out
+
+    def close_driver(self, driver: Any) -> None:
+        # Drop pooled sockets without Bolt GOODBYE (see the module docstring). This reaches into
+        # the driver's pool, which is private: if its shape changes we fall back to a plain close.
+        pool = getattr(driver, "_pool", None)
+        connections = getattr(pool, "connections", None)
+        if isinstance(connections, dict):
+            for queue in list(connections.values()):
+                for conn in list(queue):
+                    with contextlib.suppress(Exception):
+                        conn.kill()
+        driver.close()
+
+
+def dialect_for(server: Server) -> Dialect:
+    return FalkorDialect(server) if server.product == "FalkorDB" else Dialect(server)
+
+
+def server_from_components(rows: list[dict[str, Any]]) -> Server:
+    """Neo4j's answer to cypher.SERVER_COMPONENTS -> Server."""
+    for row in rows:
+        if str(row.get("name", "")).startswith("Neo4j"):
+            return Server("Neo4j", str(row.get("version") or "?"), row.get("edition"))
+    return Server("Neo4j", "?", None)
+
+
+def _version_tuple(version: str) -> tuple[int, int]:
+    """'5.26.1' -> (5, 26); calendar versions ('2025.01.0') compare above every 5.x.
+
+    >>> _version_tuple("4.3.2"), _version_tuple("2025.01.0"), _version_tuple("?")
+    ((4, 3), (2025, 1), (5, 0))
+    """
+    m = re.match(r"(\d+)\.(\d+)", version)
+    return (int(m.group(1)), int(m.group(2))) if m else (5, 0)
+
+
+# -- FalkorDB literals -------------------------------------------------------------------------
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _param_name(name: str) -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"invalid parameter name {name!r}")
+    return name
+
+
+def literal(value: Any) -> str:
+    """A value as a FalkorDB Cypher literal: strings single-quoted with backslash and quote
+    escaped (FalkorDB has no \\u escapes; other characters go through as they are).
+
+    >>> literal({"t": "it's \\\\ 中", "n": [1, 2.5, None, True]})
+    "{`t`: 'it\\\\'s \\\\\\\\ 中', `n`: [1, 2.5, null, true]}"
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            raise ValueError(f"integer out of range for the graph: {value}")
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"non-finite number cannot be stored: {value}")
+        return repr(value)
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("a NUL character cannot be sent to FalkorDB")
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"`{_key(k)}`: {literal(v)}" for k, v in value.items()) + "}"
+    raise ValueError(f"cannot send a {type(value).__name__} to FalkorDB")
+
+
+def _key(key: object) -> str:
+    if not isinstance(key, str) or "`" in key or "\x00" in key:
+        raise ValueError(f"invalid map key {key!r}")
+    return key
