@@ -205,12 +205,11 @@ def main() -> None:
     except typer.Abort:
         sys.stderr.write("plankg: aborted\n")
         sys.exit(1)
-    except Exception as e:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        raise
+    except typer.TyperException as e:  # usage errors (bad option, bad -p) in non-standalone mode
+        show = getattr(e, "show", None)
+        if show is None:
+            raise
+        show()
+        sys.exit(getattr(e, "exit_code", 2))
     if isinstance(rc, int) and rc:
         sys.exit(rc)
