@@ -198,7 +198,7 @@ LINEAGE = QuerySpec(
     question_zh="哪个方案落实哪个上级方案？哪些任务沿用了上级方案的表述？",
     question_en="Which plan implements which (县 -> 市 -> 省), and which tasks follow the higher-level "
                 "plan's wording?",
-    params=[ParamSpec("min_similarity", "float", 0.5,
+    params=[ParamSpec("min_similarity", "float", 0.6,
                       "title similarity (Dice of character bigrams, 0-1) from which a task counts as following"),
             PLAN],
     columns=["kind", "plan", "task", "higher_plan", "higher_task", "similarity", "higher_loaded"],
