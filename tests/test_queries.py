@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -162,7 +163,7 @@ def test_path_links_two_departments_through_shared_tasks(seed_store):
     rows = queries.run(seed_store, "path", {"from": "金融办", "to": "林草局"}).rows
     assert rows[0]["from_department"] == "金融办" and rows[-1]["to_department"] == "林草局"
     assert [r["step"] for r in rows] == list(range(1, len(rows) + 1))
-    for a, b in zip(rows, rows[1:], strict=False):
+    for a, b in itertools.pairwise(rows):
         assert a["to_department"] == b["from_department"]
     with pytest.raises(BadParameter, match="same department"):
         queries.run(seed_store, "path", {"from": "农牧局", "to": "农牧局"})
