@@ -21,7 +21,7 @@ from graph.model import (
 )
 from loaders import lexicon
 from loaders.departments import Canon, Registry, is_subsequence, load_registry
-from loaders.header import PHASE_SECTION, coordinating_bodies, phase_dates, read_header
+from loaders.header import _LEAD_SECTION, PHASE_SECTION, coordinating_bodies, phase_dates, read_header
 from loaders.roles import FIRST_IS_LEAD_RE, Annotation, Roles, find_annotations, resolve
 from loaders.rules import document_rules
 from loaders.structure import Heading, circled_lines, detect_headings, heading_title, nest, split_lines
@@ -150,7 +150,7 @@ def extract_text(
     return PlanExtract(
         plan=info, tasks=tasks, departments=departments, targets=targets,
         phases=_phases(norm, nodes, hdr.period[0]),
-        coordinating_bodies=coordinating_bodies(norm[hdr.body_start:]),
+        coordinating_bodies=_bodies(norm, nodes, hdr.body_start),
         alias_candidates=alias_candidates(departments, tasks, reg),
         coverage=Coverage(
             annotations=sum(1 for n in nodes for a in n.annotations if not a.roles.empty()),
@@ -320,6 +320,17 @@ def _phases(norm: str, nodes: list[_Node], year: str | None) -> list[PhaseExtrac
         if out:
             break
     return out
+
+
+def _bodies(norm: str, nodes: list[_Node], body_start: int) -> list[str]:
+    sections = []
+    for n in nodes:
+        if _LEAD_SECTION.search(n.title):
+            own = norm[n.body_start: n.end]
+            dot = own.find("。")
+            sections.append(own[dot + 1:].lstrip() if 0 <= dot < len(n.title) + 2 else own)
+    found = coordinating_bodies(norm[body_start:], sections)
+    return found
 
 
 def alias_candidates(

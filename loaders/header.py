@@ -6,13 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_NOTICE = re.compile(r"^(?P<issuer>[^\n《]{2,40}?)关于印发?(?:\S{0,4})?《(?P<title>[^》\n]+)》的?(?:通知|函)")
+_NOTICE = re.compile(
+    r"^(?P<issuer>[^\n《]{0,40}?)关于(?:印发|转发|下发)?《?(?P<title>[^》\n]{4,80}?)》?的?(?:通知|函)$"
+)
+_PORTAL_PREFIX = re.compile(r"^(?:信息名称|标题|名称|文件名称)\s*:\s*")
 _DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【(](?:19|20)\d{2}[〕\]】)]\s*\d{1,4}\s*号")
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
-_PORTAL = re.compile(r"^(发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号|标题|信息名称)\s*[::]?\s*(\S.*)$", re.M)
+_PORTAL = re.compile(r"(发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号)\s*:\s*([^\t\n]+)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[—–\-~至到]+\s*((?:19|20)\d{2})\s*年?")
-_TITLE_WORDS = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|要点|措施|细则|安排)(?:\s*\(.*\))?$")
-_IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}《([^》\n]{4,80})》")
+_TITLE_WORDS = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|要点|措施|细则|安排|清单)(?:\s*\(.*\))?$")
+_IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}((?:《[^》\n]{4,80}》(?:和|、|及|以及|与)?)+)")
+_BOOK = re.compile(r"《([^》\n]{4,80})》")
 _PLACE = re.compile(
     r"^([\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|县|旗|区|盟|州))"
     r"(?:人民政府|委员会|党委|政府|办公|发展|[^\s]*?(?:局|委|办))"
@@ -39,14 +43,20 @@ def read_header(text: str, source: str | None) -> Header:
     head = text[:4000]
     portal = {m.group(1): m.group(2).strip() for m in _PORTAL.finditer(head)}
     notice = None
+    prev = ""
     for line in head.split("\n")[:60]:
-        m = _NOTICE.match(line.strip())
-        if m:
+        s = _PORTAL_PREFIX.sub("", line.strip())
+        m = _NOTICE.match(s)
+        if m and _TITLE_WORDS.search(m.group("title")):
             notice = m
             break
+        if s:
+            prev = s
     if notice:
         h.title = notice.group("title").strip()
-        h.issuer = notice.group("issuer").strip()
+        h.issuer = notice.group("issuer").strip() or None
+        if not h.issuer and re.search(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$", prev) and len(prev) <= 30:
+            h.issuer = prev  # the issuer on its own line above 关于印发…
     else:
         h.title = _title_line(head) or (source or "untitled plan")
     h.title = re.sub(r"\s*\((?:19|20)\d{2}.{0,8}\)\s*$", "", h.title).strip()
@@ -68,9 +78,10 @@ def read_header(text: str, source: str | None) -> Header:
     pre = _preamble(text, h.body_start)
     seen = []
     for im in _IMPLEMENTS.finditer(pre):
-        t = im.group(1).strip()
-        if t != h.title and t not in seen and _TITLE_WORDS.search(t):
-            seen.append(t)
+        for bm in _BOOK.finditer(im.group(1)):
+            t = bm.group(1).strip()
+            if t != h.title and t not in seen and _TITLE_WORDS.search(t):
+                seen.append(t)
     h.implements = seen
     for cand in (h.issuer or "", h.title):
         pm = _PLACE.match(cand)
@@ -130,6 +141,9 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
         m = _PERIOD.search(cand)
         if m and m.group(1) <= m.group(2):
             return m.group(1), m.group(2)
+    one = re.findall(r"((?:19|20)\d{2})年", h.title)
+    if len(one) == 1:  # 双流区2023年稳就业…工作方案: a one-year plan
+        return one[0], one[0]
     n = _N_YEAR.search(h.title)
     if n and h.issued_date:
         start = int(h.issued_date[:4])
@@ -170,12 +184,23 @@ def phase_dates(text: str, default_year: str | None) -> tuple[str | None, str | 
 
 # ---- coordinating bodies ------------------------------------------------------------------------
 
-_BODY = re.compile(r"[^\s。,;:()、“”]{2,30}?(?:领导小组|联席会议|指挥部|工作专班)")
-_BODY_LEFT = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由|以|在|的|和|及|与|为|是|了)")
+_BODY = re.compile(r"[^\s。,;:()、]{2,30}?(?:领导小组|联席会议|指挥部|工作专班)")
+_LEAD_SECTION = re.compile(r"组织领导|组织保障|加强领导|统筹协调|组织实施|领导体制")
+#: the subject of the first sentence of an 加强组织领导 paragraph: a committee that 统筹推进…
+_SUBJECT_BODY = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:委员会|领导小组|联席会议|指挥部|工作专班))(?:办公室)?(?=统筹|负责|牵头|要|定期|研究|协调|加强)")
+_BODY_LEFT = re.compile(
+    r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由|以|在|的|和|及|与|为|是|了|报|向|交|提请|按照)"
+)
 
 
-def coordinating_bodies(text: str) -> list[str]:
+def coordinating_bodies(text: str, sections: list[str] | None = None) -> list[str]:
+    """领导小组 / 联席会议 / 指挥部 named anywhere, and the committee that is the subject of an
+    加强组织领导 paragraph (市生态环境保护委员会统筹推进…); `sections` are those paragraphs' texts."""
     out: list[str] = []
+    for sec in sections or []:
+        m = _SUBJECT_BODY.match(sec)
+        if m and m.group(1) not in out:
+            out.append(m.group(1))
     for m in _BODY.finditer(text):
         name = m.group(0)
         lm = _BODY_LEFT.match(name)
@@ -183,4 +208,6 @@ def coordinating_bodies(text: str) -> list[str]:
             name = name[lm.end():]
         if len(name) > 4 and name not in out and not name.startswith(("领导", "工作")):
             out.append(name)
-    return out
+    # 旗奶业振兴工作领导小组 is the 阿荣旗奶业振兴工作领导小组 named before or after it
+    return [n for n in out if not any(m != n and (m.endswith(n) or (n[0] in "省市县区旗盟州" and m.endswith(n[1:])))
+                                      for m in out)]

@@ -19,29 +19,35 @@ HTML_EXT = {".html", ".htm", ".xhtml", ".shtml", ".jhtml"}
 
 def extract_path(path: str | os.PathLike[str], **kw: Any) -> PlanExtract:
     """Read a plan document from disk (.txt .html .docx .pdf .xlsx)."""
+    from loaders.limits import read_limited
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise ParseError(f"{p}: is a directory, not a document") from None
-    except FileNotFoundError:
-        raise ParseError(f"{p}: no such file") from None
-    except OSError as e:
-        raise ParseError(f"{p}: cannot read ({e.strerror or type(e).__name__})") from None
-    return extract_bytes(data, str(p), **kw)
+    if p.is_dir():
+        raise ParseError(f"{p}: is a directory, not a document")
+    if not p.exists():
+        raise ParseError(f"{p}: no such file")
+    return extract_bytes(read_limited(p), str(p), **kw)
 
 
 def extract_bytes(data: bytes, name: str, **kw: Any) -> PlanExtract:
     """Read a plan document given as bytes; `name` gives the format by its extension."""
     from loaders.extract import extract_text
+    from loaders.limits import check_size, parse_deadline
 
-    text = document_text(data, name)
-    try:
-        return extract_text(text, source=Path(name).name, raw=text, **kw)
-    except ParseError:
-        raise
-    except Exception as e:  # a bug must still not leak a traceback to a user
-        raise ParseError(f"{name}: could not extract a plan ({type(e).__name__}: {e})") from e
+    check_size(len(data), name)
+    with parse_deadline(name):
+        if _kind(data, name) == "xlsx":
+            from loaders import worksheet
+
+            if worksheet.is_task_table(data):  # a workbook plankg exported (or one in its layout)
+                return worksheet.extract_xlsx(data, Path(name).name)
+        text = document_text(data, name)
+        try:
+            return extract_text(text, source=Path(name).name, raw=text, **kw)
+        except ParseError:
+            raise
+        except Exception as e:  # a bug must still not leak a traceback to a user
+            raise ParseError(f"{name}: could not extract a plan ({type(e).__name__}: {e})") from e
 
 
 def document_text(data: bytes, name: str) -> str:

@@ -90,7 +90,7 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
             r.deadline = value.split("\n")[0].strip(";,。") or None
             continue
         if kind == "person":
-            r.persons.extend(p for p in split_names(value) if 2 <= len(p) <= 4 or "同志" in p)
+            r.persons.extend(person_names(value))
             continue
         sticky = bool(_STICKY.search(value))
         if sticky:
@@ -107,6 +107,22 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
         if sticky and names:
             r.sticky.append((kind, names[-1]))
     return r
+
+
+_OFFICE = re.compile(
+    r"^.*?(?:副?(?:市|县|旗|区|省|州|盟)长|副?主任|副?书记|副?局长|副?部长|副?厅长|秘书长|副?组长|常委|委员|助理)"
+)
+
+
+def person_names(value: str) -> list[str]:
+    """责任领导 values: '张三', '张三、李四', '市政府副市长 李某某', '王五同志' -> the names."""
+    out = []
+    for piece in split_names(value):
+        name = piece.split()[-1] if piece.split() else piece
+        name = _OFFICE.sub("", name).removesuffix("同志").strip()
+        if 2 <= len(name) <= 4 and name not in out:
+            out.append(name)
+    return out
 
 
 def parse_sentence(text: str, reg: Registry) -> Roles:

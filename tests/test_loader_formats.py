@@ -1,0 +1,211 @@
+"""The same plan in every format and encoding gives the same graph (issue #3)."""
+
+from __future__ import annotations
+
+import html
+import io
+from pathlib import Path
+
+import pytest
+
+from graph.errors import ParseError
+from loaders import extract_bytes, extract_path, extract_text
+
+ROOT = Path(__file__).resolve().parent
+CORPUS = ROOT / "corpus"
+
+
+def _is_row(line: str) -> bool:
+    return "\t" in line
+
+
+def to_docx(text: str) -> bytes:
+    import docx
+
+    doc = docx.Document()
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        if _is_row(lines[i]):
+            rows = []
+            while i < len(lines) and _is_row(lines[i]):
+                rows.append(lines[i].split("\t"))
+                i += 1
+            width = max(len(r) for r in rows)
+            table = doc.add_table(rows=len(rows), cols=width)
+            for r, cells in enumerate(rows):
+                for c, value in enumerate(cells):
+                    # names listed one per paragraph inside the cell, as planners type them
+                    parts = value.split("、") if "、" in value and len(value) < 60 else [value]
+                    cell = table.cell(r, c)
+                    cell.text = parts[0]
+                    for extra in parts[1:]:
+                        cell.add_paragraph(extra)
+            continue
+        doc.add_paragraph(lines[i])
+        i += 1
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def to_pdf(text: str) -> bytes:
+    """A text-layer PDF: CID font STSong-Light, lines wrapped at the page width like a real one."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=A4)
+    doc.build([Paragraph(html.escape(line) or "&nbsp;", style) for line in text.split("\n") if line.strip()])
+    return buf.getvalue()
+
+
+def to_html(text: str, title: str = "") -> str:
+    """A government portal page: navigation, an info table, the article, a footer."""
+    body = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        if _is_row(lines[i]):
+            rows = []
+            while i < len(lines) and _is_row(lines[i]):
+                cells = "".join(f"<td>{html.escape(c)}</td>" for c in lines[i].split("\t"))
+                rows.append(f"<tr>{cells}</tr>")
+                i += 1
+            body.append("<table border='1'>" + "".join(rows) + "</table>")
+            continue
+        body.append(f"<p style='text-indent:2em'>{html.escape(lines[i])}</p>")
+        i += 1
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>" + html.escape(title) + "</title>"
+        "<script>var nav = '首页';</script><style>p{margin:0}</style></head><body>"
+        "<div class='nav-menu'><a href='/'>首页</a><a href='/zwgk'>政务公开</a><a href='/zcwj'>政策文件</a></div>"
+        "<div class='breadcrumb'>当前位置：首页 &gt; 政务公开 &gt; 政策文件</div>"
+        "<div id='zoom' class='article-content'>" + "".join(body) + "</div>"
+        "<div class='footer'>主办单位：人民政府办公室 版权所有 ICP备案号</div></body></html>"
+    )
+
+
+def write_all(text: str, folder: Path, stem: str) -> dict[str, Path]:
+    """The plan in every supported format and encoding, keyed by a label."""
+    files = {
+        "utf8.txt": text.encode("utf-8"),
+        "utf8-bom.txt": b"\xef\xbb\xbf" + text.encode("utf-8"),
+        "gb18030.txt": text.encode("gb18030"),
+        "utf16.txt": text.encode("utf-16"),
+        "utf16-le-nobom.txt": text.encode("utf-16-le"),
+        "utf16-be.txt": b"\xfe\xff" + text.encode("utf-16-be"),
+        "crlf.txt": text.replace("\n", "\r\n").encode("utf-8"),
+        "gbk-crlf.txt": text.replace("\n", "\r\n").encode("gbk", errors="strict"),
+        "portal.html": to_html(text).encode("utf-8"),
+        "portal-gb18030.htm": to_html(text).replace("utf-8", "gb2312").encode("gb18030"),
+        "plan.docx": to_docx(text),
+        "plan.pdf": to_pdf(text),
+    }
+    out = {}
+    for label, data in files.items():
+        path = folder / f"{stem}.{label}"
+        path.write_bytes(data)
+        out[label] = path
+    return out
+
+
+def _signature(ex):
+    return {
+        "tasks": [(t.number, t.title, t.lead, t.support, t.persons) for t in ex.tasks],
+        "targets": [(g.value, g.value_max, g.unit, g.comparator, g.deadline, g.cadence) for g in ex.targets],
+        "phases": [(p.name, p.start, p.end) for p in ex.phases],
+        "plan": (ex.plan.title, ex.plan.issuer, ex.plan.doc_number, ex.plan.issued_date, ex.plan.period,
+                 ex.plan.implements, ex.plan.place),
+        "departments": sorted((d.name, d.collective) for d in ex.departments),
+    }
+
+
+DOCUMENTS = [
+    ROOT / "data" / "seed.txt",
+    CORPUS / "heilongjiang_dadou_circled.txt",
+    CORPUS / "zhuzhou_wuran_fangzhi_lingdao.txt",
+    CORPUS / "ganzhou_qicheng_table_tabs.txt",
+    CORPUS / "shuangliu_jiuye_table_pipes.txt",
+]
+
+
+@pytest.fixture(scope="module", params=DOCUMENTS, ids=lambda p: p.stem)
+def variants(request, tmp_path_factory):
+    text = request.param.read_text(encoding="utf-8")
+    folder = tmp_path_factory.mktemp(request.param.stem)
+    files = write_all(text, folder, request.param.stem)
+    has_table = any("\t" in line or line.count("|") > 2 for line in text.split("\n"))
+    return _signature(extract_path(request.param)), files, has_table
+
+
+LABELS = ["utf8.txt", "utf8-bom.txt", "gb18030.txt", "utf16.txt", "utf16-le-nobom.txt", "utf16-be.txt",
+          "crlf.txt", "gbk-crlf.txt", "portal.html", "portal-gb18030.htm", "plan.docx", "plan.pdf"]
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_every_format_and_encoding_gives_the_same_graph(variants, label):
+    base, files, has_table = variants
+    if label == "plan.pdf" and has_table:
+        # a table in a PDF text layer loses its cell boundaries; see docs/extraction.md
+        pytest.skip("tables inside PDFs are not read (documented limitation)")
+    assert _signature(extract_path(files[label])) == base
+
+
+def test_docx_keeps_paragraph_and_table_order(tmp_path):
+    text = (CORPUS / "ganzhou_qicheng_table_tabs.txt").read_text(encoding="utf-8")
+    ex = extract_bytes(to_docx(text), "plan.docx")
+    assert [t.number for t in ex.tasks] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert ex.tasks[0].lead == ["果业发展中心"] or ex.tasks[0].lead == ["市果业发展中心"]
+
+
+def test_the_portal_chrome_is_not_read_as_plan_text():
+    text = (ROOT / "data" / "seed.txt").read_text(encoding="utf-8")
+    ex = extract_bytes(to_html(text).encode("utf-8"), "page.html")
+    assert "首页" not in ex.text and "版权所有" not in ex.text
+
+
+def test_spans_point_into_the_normalised_text():
+    ex = extract_path(ROOT / "data" / "seed.txt")
+    for t in ex.tasks:
+        assert ex.text[t.span[0]: t.span[1]].lstrip().startswith(t.number)
+    for g in ex.targets:
+        assert ex.text[g.span[0]: g.span[1]] == g.text
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "empty.txt", "empty"),
+        (b"   \n\n  ", "blank.txt", "empty"),
+        (bytes(range(256)) * 20, "noise.bin", "binary"),
+        (b"\x00\x01\x02\x03" * 500, "zeros.txt", "binary"),
+        (b"%PDF-1.4 this is not really a pdf", "broken.pdf", "not a readable .pdf"),
+        (b"PK\x03\x04 not a zip", "broken.docx", "corrupt"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old.doc", "legacy Word"),
+        (b"just some ascii words, no plan", "ascii.txt", "no Chinese text"),
+    ],
+)
+def test_unreadable_input_is_one_line_parse_error(data, name, message):
+    with pytest.raises(ParseError) as e:
+        extract_bytes(data, name)
+    assert message in str(e.value)
+    assert name in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(ParseError, match="no such file"):
+        extract_path(tmp_path / "nope.txt")
+    with pytest.raises(ParseError, match="directory"):
+        extract_path(tmp_path)
+
+
+def test_text_api_refuses_empty_text():
+    with pytest.raises(ParseError, match="empty"):
+        extract_text("  \n ")
