@@ -106,8 +106,11 @@ def _params(kwargs: dict[str, Any]) -> dict[str, Any]:
     return {k.rstrip("_") if k.endswith("_") else k: v for k, v in kwargs.items()}
 
 
-def ask(name: str, store: Store | None = None, **params: Any) -> list[dict[str, Any]]:
+def ask(name: str, /, store: Store | None = None, **params: Any) -> list[dict[str, Any]]:
     """Rows of one catalog question as dicts; the default store when `store` is None.
+
+    `name` is positional-only, so the `name` parameter of `department` and
+    `partners` passes as a keyword: ask("department", store, name="农牧局").
 
     >>> ask("co-leads", industry="乳业")  # doctest: +SKIP
     [{'industry': '乳业', 'place': '阿荣旗', 'lead_a': '农牧局', 'lead_b': '教科体局', ...}]
@@ -120,7 +123,7 @@ def ask(name: str, store: Store | None = None, **params: Any) -> list[dict[str, 
     return run(store, name, _params(params)).rows
 
 
-def ask_frame(name: str, store: Store | None = None, **params: Any) -> pd.DataFrame:
+def ask_frame(name: str, /, store: Store | None = None, **params: Any) -> pd.DataFrame:
     """The same rows as a pandas DataFrame, columns in catalog order."""
     import pandas as pd
 
