@@ -100,7 +100,7 @@ class FalkorDialect(Dialect):
         batch: list[T] = []
         size = 0
         for row in rows:
-            n = len(literal(row).encode("utf-8"))
+            n = len(literal(row).encode("utf-8")) + 2  # with its ", " separator
             if batch and (len(batch) >= self.max_rows or size + n > budget):
                 yield batch
                 batch, size = [], 0

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 import neo4j
 import networkx as nx
@@ -82,17 +83,24 @@ class BoltStore(Store):
         database: str | None = None,
     ) -> BoltStore:
         """Open the server a bolt:// / neo4j:// URI names, with credentials from the environment."""
+        # credentials written into the URI (scheme://user:password@host) are honoured, but the
+        # driver only ever sees the URI without them, so no driver message can echo them
+        m = re.match(r"^[a-z0-9+]+://([^@/]*)@", uri)
+        if m:
+            u, _, pw = m.group(1).partition(":")
+            user = user if user is not None else unquote(u)
+            password = password if password is not None else (unquote(pw) or None)
         user = user if user is not None else os.environ.get("NEO4J_USER", "neo4j")
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         database = database if database is not None else os.environ.get("NEO4J_DATABASE")
         auth = (user, password) if password else None
         shown = redact(uri)
         try:
-            driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=CONNECT_ATTEMPTS[-1])
+            driver = neo4j.GraphDatabase.driver(shown, auth=auth, connection_timeout=CONNECT_ATTEMPTS[-1])
         except (nex.ConfigurationError, ValueError) as e:
             raise StoreError(f"invalid Bolt URI {shown}: {_one_line(e)}") from e
         try:
-            return cls(driver, uri, database, user=user, owns_driver=True)
+            return cls(driver, shown, database, user=user, owns_driver=True)
         except BaseException:
             driver.close()
             raise
