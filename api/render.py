@@ -10,16 +10,17 @@ from rich.table import Table
 from graph.model import PlanExtract
 from graph.stores.base import Store
 
-#: The report: (heading, catalog query, extra params). Each section is one catalog answer, so the
-#: report can never disagree with `plankg ask`.
-REPORT_SECTIONS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("Plans 规划", "plans", {}),
-    ("Industry chains and their leads 产业链牵头部门", "industry-leads", {}),
-    ("Co-leading pairs per chain 共同牵头", "co-leads", {}),
-    ("Department workload 部门任务量", "workload", {}),
-    ("Targets, owners and deadlines 目标任务", "targets", {}),
+#: The report: (heading, catalog query, the columns worth a terminal's width). Each section is one
+#: catalog answer, so the report can never disagree with `plankg ask`.
+REPORT_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Plans 规划", "plans", ("title", "doc_number", "issued_date", "place", "tasks", "targets")),
+    ("Industry chains and their leads 产业链牵头部门", "industry-leads",
+     ("industry", "place", "tasks", "leads", "supports")),
+    ("Co-leading pairs per chain 共同牵头", "co-leads", ("industry", "place", "lead_a", "lead_b", "tasks")),
+    ("Department workload 部门任务量 (牵头 / 配合)", "workload",
+     ("department", "place", "leads", "supports", "co_leads", "centrality")),
+    ("Targets, owners and deadlines 目标任务", "targets", ("plan", "task", "target", "owners", "deadline", "cadence")),
 )
-
 
 def cell(value: Any) -> str:
     if value is None:
@@ -76,9 +77,7 @@ def extract_summary(console: Console, ex: PlanExtract) -> None:
 def report(console: Console, store: Store, plan: str | None = None) -> None:
     from queries import run
 
-    for heading, name, extra in REPORT_SECTIONS:
-        params = dict(extra)
-        if plan:
-            params["plan"] = plan
-        result = run(store, name, params)
-        console.print(rows_table(heading, result.columns, result.rows))
+    for heading, name, columns in REPORT_SECTIONS:
+        result = run(store, name, {"plan": plan} if plan else {})
+        shown = [c for c in columns if c in result.columns] or result.columns
+        console.print(rows_table(heading, shown, result.rows))
