@@ -24,7 +24,7 @@ from queries.common import bolt_plans, ix_plans
 from queries.common import resolve_plan as _resolve_plan
 from queries.departments import COMPARE, DEPARTMENT, PARTNERS
 from queries.diagnostics import GAPS, OVERLAPS
-from queries.index import Index, index_of
+from queries.index import Index, index_of, no_gc
 from queries.network import PATH, WORKLOAD, coresponsibility_from_index, coresponsibility_from_reader
 from queries.plans import ENTERPRISES, LINEAGE, PHASES, PLANS, TARGETS
 from queries.spec import ParamSpec, QueryResult, QuerySpec, Reader, Row
@@ -94,11 +94,29 @@ def run(store: Store, name: str, params: dict[str, Any] | None = None) -> QueryR
     if store.kind == "bolt":
         rows = spec.cypher(_reader(store, name), bound)
     elif store.kind == "embedded":
-        rows = spec.networkx(_index(store), bound)
+        rows = _memoised(spec, _index(store), bound)
     else:
         raise QueryError(f"no implementation of {name!r} for a {store.kind!r} store")
     return QueryResult(query=name, params=bound, columns=list(spec.columns),
                        rows=[{c: r.get(c) for c in spec.columns} for r in rows])
+
+
+_MEMO_ROWS = 256  # answers kept per graph version; the index goes when the graph does
+
+
+def _memoised(spec: QuerySpec, ix: Index, bound: dict[str, Any]) -> list[Row]:
+    """Answers are pure functions of (graph version, query, parameters): keep recent ones, and
+    hand out copies so a caller editing its rows cannot change the next caller's."""
+    key = ("rows", spec.name, tuple(sorted(bound.items())))
+    rows = ix.memo.get(key)
+    if rows is None:
+        with no_gc():
+            rows = spec.networkx(ix, bound)
+        answers = [k for k in ix.memo if k[0] == "rows"]
+        if len(answers) >= _MEMO_ROWS:
+            del ix.memo[answers[0]]
+        ix.memo[key] = rows
+    return [{k: list(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
 
 
 def _params(kwargs: dict[str, Any]) -> dict[str, Any]:

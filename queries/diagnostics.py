@@ -76,7 +76,9 @@ def overlaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
             for d in ds:
                 for chain in ix.chains.get(t, []):
                     key = (d, ix.depts[d]["name"], ta.get("plan", ""), chain)
-                    mixed.setdefault(key, (set(), set()))[role].add(item)
+                    if key not in mixed:
+                        mixed[key] = (set(), set())
+                    mixed[key][role].add(item)
     mixed = {k: v for k, v in mixed.items() if v[0] and v[1]}
     return _overlap_rows(ix_tasks(ix, plan), mixed, dict(plans), p["min_leads"])
 
