@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.deps import ApiError
+from api.deps import ApiError, Db
 from api.explorer import mount_explorer
 from api.routes import catalog, entities, health, plans_write
 from api.settings import Settings, get_settings
@@ -39,6 +39,7 @@ from graph.stores.base import Store
 log = logging.getLogger("plankg.api")
 #: multipart framing around the file itself (boundaries, part headers)
 MULTIPART_SLACK = 64 * 1024
+BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 #: project error -> (HTTP status, error kind); the first matching class wins
 STATUS: tuple[tuple[type[PlankgError], int, str], ...] = (
@@ -71,8 +72,8 @@ class BodyLimit:
         self.app, self.max_bytes = app, max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] in BODILESS:
+            await self.app(scope, receive, send)  # no route reads a GET body: nothing to count
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
@@ -180,6 +181,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or open_store(settings.store_uri)
+        app.state.db = Db(app.state.store)
         try:
             yield
         finally:

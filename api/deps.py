@@ -1,18 +1,21 @@
 """Dependencies shared by the routes, as `Annotated` aliases.
 
-`Db` runs a data-access function against the app's one store: inline for the embedded store,
-whose reads are in-memory lookups on a graph already loaded (a thread hop would cost more than
-the lookup), and in the thread pool for the Bolt store, whose reads wait on the network.
+`Db` runs a data-access function against the app's one store (opened at startup): inline for the
+embedded store, whose reads are in-memory lookups on a graph already loaded (a thread hop would
+cost more than the lookup), and in the thread pool for the Bolt store, whose reads wait on the
+network. Every dependency is `async def` and reads `app.state` directly: FastAPI runs a plain
+`def` dependency in the thread pool, and each level of dependencies costs per request.
 """
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Query, Request
+from fastapi.responses import Response
+from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
 from api.settings import Settings
@@ -21,6 +24,8 @@ from graph.stores.base import Store
 R = TypeVar("R")
 #: Cypher integers are 64-bit; anything beyond this offset is past every list anyway
 MAX_OFFSET = 1 << 31
+#: encoded answers kept (see Db.json)
+JSON_CACHE_MAX = 4096
 
 
 class ApiError(Exception):
@@ -33,55 +38,72 @@ class ApiError(Exception):
         self.choices, self.headers = choices, headers
 
 
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-StoreDep = Annotated[Store, Depends(get_store)]
-
-
-@dataclass(frozen=True)
 class Db:
-    store: Store
+    """The app's store, and how to call data-access functions on it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.inline = store.kind == "embedded"
+        # answer object -> its JSON. The embedded store's lookups hand out the same object for the
+        # same question while the graph is unchanged, so each answer is validated and encoded once;
+        # the entry holds the object, so its id cannot be reused while cached.
+        self._encoded: dict[int, tuple[object, bytes]] = {}
 
     async def __call__(self, fn: Callable[..., R], /, **kwargs: Any) -> R:
-        if self.store.kind == "embedded":
+        if self.inline:
             return fn(store=self.store, **kwargs)
         return await run_in_threadpool(fn, store=self.store, **kwargs)
 
     async def run(self, fn: Callable[..., R], /, *args: Any) -> R:
         """A function of positional arguments, with the same inline / thread-pool choice."""
-        if self.store.kind == "embedded":
+        if self.inline:
             return fn(*args)
         return await run_in_threadpool(fn, *args)
 
+    def json(self, adapter: TypeAdapter[Any], value: object, key: object | None = None) -> Response:
+        """`value` validated against the response schema and encoded, once per answer object
+        (`key`, default `value`) on the embedded store."""
+        key = value if key is None else key
+        hit = self._encoded.get(id(key)) if self.inline else None
+        if hit is not None and hit[0] is key:
+            body = hit[1]
+        else:
+            body = adapter.dump_json(adapter.validate_python(value))
+            if self.inline:
+                if len(self._encoded) >= JSON_CACHE_MAX:
+                    del self._encoded[next(iter(self._encoded))]
+                self._encoded[id(key)] = (key, body)
+        return Response(body, media_type="application/json")
 
-def get_db(store: StoreDep) -> Db:
-    return Db(store)
+
+async def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
+async def get_db(request: Request) -> Db:
+    db: Db = request.app.state.db
+    return db
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DbDep = Annotated[Db, Depends(get_db)]
 
 
-@dataclass(frozen=True)
 class Paging:
-    limit: int
-    offset: int
+    __slots__ = ("limit", "offset")
+
+    def __init__(self, limit: int, offset: int) -> None:
+        self.limit, self.offset = limit, offset
 
 
-def get_paging(
-    settings: SettingsDep,
+async def get_paging(
+    request: Request,
     limit: Annotated[int | None, Query(ge=1, description="Page size; at most PLANKG_API_MAX_LIMIT "
                                         "(default 500); default PLANKG_API_DEFAULT_LIMIT (50).")] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
 ) -> Paging:
+    settings: Settings = request.app.state.settings
     if limit is None:
         limit = settings.default_limit
     if limit > settings.max_limit:
@@ -92,11 +114,12 @@ def get_paging(
 PagingDep = Annotated[Paging, Depends(get_paging)]
 
 
-def require_writer(
-    settings: SettingsDep,
+async def require_writer(
+    request: Request,
     authorization: Annotated[str | None, Header(description="Bearer <PLANKG_API_TOKEN>")] = None,
 ) -> None:
     """Writes are off without a configured token (403); a missing or wrong token is 401."""
+    settings: Settings = request.app.state.settings
     if settings.api_token is None:
         raise ApiError(403, "writes_disabled",
                        "writes are disabled on this server: set PLANKG_API_TOKEN to enable them")

@@ -15,11 +15,13 @@ Page(data=[], count=0)
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import networkx as nx
 
@@ -32,6 +34,9 @@ Row = dict[str, Any]
 NX_KINDS = frozenset({"embedded"})
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
 SENTENCE_MAX = 400
+#: distinct answers kept per graph version (a department detail is a few KB)
+MEMO_MAX = 4096
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -81,6 +86,8 @@ class _Index:
     by_label: dict[str, list[str]] = field(default_factory=dict)
     dept_names: dict[str, list[str]] = field(default_factory=dict)
     dept_aliases: dict[str, list[str]] = field(default_factory=dict)
+    #: answers already given on this graph version, oldest first (see `_memoized`)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
 
 _INDEX: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Index] = weakref.WeakKeyDictionary()
@@ -105,6 +112,46 @@ def _index(g: nx.MultiDiGraph) -> _Index:
     return ix
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """One graph version standing in for its store, so that a lookup reads one consistent graph
+    (and takes the store's lock once)."""
+
+    g: nx.MultiDiGraph
+    kind: str = "embedded"
+
+    def graph(self) -> nx.MultiDiGraph:
+        return self.g
+
+
+def _memoized(fn: F) -> F:
+    """On the embedded store, answer each distinct call once per graph version.
+
+    The graph of a version never changes, so neither do its answers; the memo lives in the
+    graph's index and goes with it. Answers are shared between callers: copy before mutating.
+    Errors (NotFound, BadParameter) are not memoized.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*, store: Store, **kwargs: Any) -> Any:
+        if not _is_nx(store):
+            return fn(store=store, **kwargs)
+        g = _graph(store)
+        memo = _index(g).memo
+        key = (fn.__name__, *sorted(kwargs.items()))
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        value = fn(store=_Snapshot(g), **kwargs)
+        if len(memo) >= MEMO_MAX:
+            del memo[next(iter(memo))]
+        memo[key] = value
+        return value
+
+    return cast(F, wrapper)
+
+
 def _by_label(g: nx.MultiDiGraph, label: str) -> list[str]:
     return _index(g).by_label.get(label, [])
 
@@ -114,8 +161,9 @@ def _sort_name(attrs: dict[str, Any]) -> str:
 
 
 def _rels(g: nx.MultiDiGraph, node: str, rtype: str, *, out: bool = True) -> list[tuple[str, dict[str, Any]]]:
-    edges = g.out_edges(node, data=True) if out else g.in_edges(node, data=True)
-    return [((v if out else u), d) for u, v, d in edges if d.get("type") == rtype]
+    # the adjacency dicts directly: edge views cost more than the lookups they serve
+    adjacency = (g._succ if out else g._pred)[node]
+    return [(other, d) for other, keyed in adjacency.items() for d in keyed.values() if d.get("type") == rtype]
 
 
 def _task_ref(g: nx.MultiDiGraph, tid: str) -> Row:
@@ -166,6 +214,7 @@ ORDER BY name, id
 _COUNT = "\nRETURN count({var}) AS count\n"
 
 
+@_memoized
 def departments(*, store: Store, q: str | None = None, place: str | None = None,
                 limit: int = 50, offset: int = 0) -> Page:
     """Departments whose canonical name or any alias contains `q` (case-insensitive), by name."""
@@ -224,6 +273,7 @@ def _resolve_department(store: Store, name: str, place: str | None) -> str:
     return found[0]
 
 
+@_memoized
 def department(*, store: Store, name: str, place: str | None = None) -> Row:
     """One department: its tasks as lead and as support, the chains it works on, its co-leads."""
     did = _resolve_department(store, name, place)
@@ -300,6 +350,7 @@ ORDER BY name, id
 """
 
 
+@_memoized
 def industries(*, store: Store, q: str | None = None, limit: int = 50, offset: int = 0) -> Page:
     """Industry chains whose name contains `q`, by name, with their task and enterprise counts."""
     needle = _needle(q)
@@ -321,6 +372,7 @@ def _dept_tally(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (-r["tasks"], r["name"] or "", r["id"]))
 
 
+@_memoized
 def industry(*, store: Store, name: str) -> Row:
     """One industry chain: the tasks concerning it, who leads and supports them, its enterprises."""
     key = unicodedata.normalize("NFKC", name).strip()
@@ -379,6 +431,7 @@ def _named(rows: list[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r["name"] or "", r["id"]))
 
 
+@_memoized
 def task(*, store: Store, id: str) -> Row:
     """One task with its provenance (document, span, heading path, source sentence), its lead and
     supporting departments in annotation order, chains, enterprises, partners, targets, sub-tasks."""
@@ -444,6 +497,7 @@ def _plan_row(p: Row) -> Row:
     return {k: p.get(k) for k in _PLAN_KEYS}
 
 
+@_memoized
 def plans(*, store: Store, q: str | None = None, limit: int = 50, offset: int = 0) -> Page:
     """Loaded plans whose title contains `q`, by title, with their task counts."""
     needle = _needle(q)
@@ -488,6 +542,7 @@ def _outline(rows: list[Row]) -> list[Row]:
     return out
 
 
+@_memoized
 def plan(*, store: Store, id: str) -> Row:
     """One plan (by id or exact title): its metadata, the plans it implements and that implement
     it, phases, coordinating bodies and the outline of its tasks with their departments."""

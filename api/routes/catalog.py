@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import TypeAdapter
 
 import queries
 from api.deps import ApiError, DbDep, PagingDep
@@ -12,6 +14,7 @@ from api.schemas import CatalogEntry, ErrorBody, Page, QueryAnswer
 from graph.errors import BadParameter, UnknownQuery
 
 router = APIRouter(tags=["catalog"])
+ANSWER = TypeAdapter(QueryAnswer)
 
 
 @router.get("/queries", response_model=Page[CatalogEntry], responses={422: {"model": ErrorBody}})
@@ -27,7 +30,7 @@ async def list_queries(paging: PagingDep) -> dict[str, Any]:
     response_model=QueryAnswer,
     responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
 )
-async def ask(name: str, request: Request, db: DbDep) -> dict[str, Any]:
+async def ask(name: str, request: Request, db: DbDep) -> Response:
     """Answer one catalog question; its parameters go in the query string (`?industry=乳业`).
 
     Unknown query: 404; unknown, repeated or ill-typed parameter: 422. Both bodies name the
@@ -47,4 +50,4 @@ async def ask(name: str, request: Request, db: DbDep) -> dict[str, Any]:
         result = await db.run(queries.run, db.store, name, params)
     except BadParameter as e:
         raise ApiError(422, "bad_parameter", str(e), choices=choices) from e
-    return result.to_dict()
+    return db.json(ANSWER, result.to_dict())
