@@ -300,7 +300,7 @@ TARGETS = QuerySpec(
 PHASES_CYPHER = """
 MATCH (p:Plan)-[:HAS_PHASE]->(f:Phase)
 WHERE $plan IS NULL OR p.id = $plan
-RETURN p.title AS plan, f.order AS ord, f.name AS phase, f.start AS start, f.end AS end
+RETURN p.title AS plan, f.order AS ord, f.name AS phase, f.start AS starts, f.end AS ends
 """
 
 
@@ -322,7 +322,7 @@ def phases_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
 def phases_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(bolt_plans(read), p["plan"])
     rows = [{"plan": r["plan"] or "", "order": int(r["ord"] or 0), "phase": r["phase"],
-             "start": r["start"], "end": r["end"]} for r in read(PHASES_CYPHER, {"plan": plan})]
+             "start": r["starts"], "end": r["ends"]} for r in read(PHASES_CYPHER, {"plan": plan})]
     return _phase_rows(rows, p["on"])
 
 
