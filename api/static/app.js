@@ -5,9 +5,11 @@
 "use strict";
 
 const MAX_GRAPH_TASKS = 40;
+const MAX_TASK_DETAILS = 200;
 const view = document.getElementById("view");
 const statusLine = document.getElementById("status");
 let cy = null;
+let sameName = []; // other departments the last search matched exactly
 
 // -- small helpers --------------------------------------------------------------------------
 function el(tag, attrs, ...children) {
@@ -19,7 +21,7 @@ function el(tag, attrs, ...children) {
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -40,7 +42,8 @@ async function api(path) {
 }
 
 const enc = encodeURIComponent;
-const deptHref = (name) => `#dept/${enc(name)}`;
+// departments travel by id: one name can denote bodies of several places
+const deptHref = (id) => `#dept/${enc(id)}`;
 const industryHref = (name) => `#industry/${enc(name)}`;
 const taskHref = (id) => `#task/${enc(id)}`;
 
@@ -101,20 +104,26 @@ async function search(q) {
     api(`industries?q=${enc(q)}&limit=50`).catch(() => ({ data: [], count: 0 })),
   ]);
   setStatus("");
-  const exactDept = depts.data.find((d) => d.name === q || (d.aliases || []).includes(q));
+  // several places may have a body of this name: open the one whose place is known, then the
+  // busiest, and name the others there
+  const placed = (d) => (d.place && d.place !== "-" ? 1 : 0);
+  const exact = depts.data.filter((d) => d.name === q || (d.aliases || []).includes(q))
+    .sort((a, b) => placed(b) - placed(a) || (b.leads + b.supports) - (a.leads + a.supports));
+  const exactDept = exact[0];
+  sameName = exact.slice(1);
   const exactInd = inds.data.find((i) => i.name === q);
   // one clear hit opens directly; replace() keeps the back button out of a redirect loop
-  if (exactDept) { location.replace(deptHref(exactDept.name)); return; }
+  if (exactDept) { location.replace(deptHref(exactDept.id)); return; }
   if (exactInd) { location.replace(industryHref(exactInd.name)); return; }
   if (depts.data.length + inds.data.length === 1) {
-    location.replace(depts.data.length ? deptHref(depts.data[0].name) : industryHref(inds.data[0].name));
+    location.replace(depts.data.length ? deptHref(depts.data[0].id) : industryHref(inds.data[0].name));
     return;
   }
   render(
     el("h2", {}, `“${q}”的查询结果`),
     section(`部门（${depts.count}）`, "found-departments",
       depts.data.length ? el("ul", { class: "list" }, depts.data.map((d) => el("li", {},
-        el("a", { href: deptHref(d.name) }, d.name),
+        el("a", { href: deptHref(d.id) }, d.name),
         el("span", { class: "muted" }, ` ${d.place && d.place !== "-" ? d.place + " · " : ""}牵头 ${d.leads} · 配合 ${d.supports}`),
         (d.aliases || []).filter((a) => a !== d.name).length
           ? el("span", { class: "muted" }, `（又称 ${d.aliases.filter((a) => a !== d.name).join("、")}）`) : null,
@@ -128,17 +137,39 @@ async function search(q) {
 }
 
 // -- department -----------------------------------------------------------------------------
+// Who works with department d on its tasks, by role on each side, most shared tasks first.
+function partnerRows(d, byId, leading) {
+  const rows = new Map();
+  for (const t of byId.values()) {
+    const mine = leading.has(t.id) ? "lead" : "support";
+    for (const [theirs, list] of [["lead", t.lead], ["support", t.support]]) {
+      for (const x of list) {
+        if (x.id === d.id) continue;
+        const r = rows.get(x.id) || { id: x.id, name: x.name, tasks: new Set(), lead_lead: 0, lead_support: 0, support_lead: 0, support_support: 0 };
+        if (!r.tasks.has(t.id)) {
+          r.tasks.add(t.id);
+          r[`${mine}_${theirs}`] += 1;
+        }
+        rows.set(x.id, r);
+      }
+    }
+  }
+  return [...rows.values()].map((r) => ({ ...r, shared: r.tasks.size }))
+    .sort((a, b) => b.shared - a.shared || a.name.localeCompare(b.name, "zh"));
+}
+
 async function showDepartment(name) {
   setStatus("加载中…");
   const d = await api(`departments/${enc(name)}`);
-  const partners = await api(`queries/partners?name=${enc(d.name)}`).catch(() => ({ rows: [] }));
-  // The lead tasks' details carry their targets (which this department owns) and the other
-  // departments on them (the graph's edges).
+  // Every task's detail: its targets (owned by this department where it leads) and the other
+  // departments on it, i.e. the partners table and the graph's edges, scoped to this very body.
   const leadIds = d.leads.map((t) => t.id);
   const supportIds = d.supports.map((t) => t.id);
-  const ids = [...leadIds, ...supportIds].slice(0, MAX_GRAPH_TASKS);
-  const details = await Promise.all(ids.map((id) => api(`tasks/${enc(id)}`).catch(() => null)));
+  const all = [...leadIds, ...supportIds].slice(0, MAX_TASK_DETAILS);
+  const ids = all.slice(0, MAX_GRAPH_TASKS);
+  const details = await Promise.all(all.map((id) => api(`tasks/${enc(id)}`).catch(() => null)));
   const byId = new Map(details.filter(Boolean).map((t) => [t.id, t]));
+  const partners = partnerRows(d, byId, new Set(leadIds));
   setStatus("");
 
   const aliases = (d.aliases || []).filter((a) => a !== d.name);
@@ -155,8 +186,13 @@ async function showDepartment(name) {
           ? el("span", { class: "muted" }, `（第 ${t.rank + 1} 牵头）`) : null)))
     : empty();
 
+  const others = sameName.filter((o) => o.id !== d.id);
+  sameName = [];
   render(
     el("h2", { id: "entity-title" }, d.name, el("small", {}, " 部门")),
+    others.length ? el("p", { class: "notice", id: "same-name" }, "同名部门：",
+      others.map((o, i) => [i ? "、" : "", el("a", { href: deptHref(o.id) },
+        `${o.place && o.place !== "-" ? o.place : "未注明地区"}·${o.name}`)])) : null,
     el("p", { class: "meta" },
       d.place && d.place !== "-" ? `${d.place} · ` : "",
       aliases.length ? `又称：${aliases.join("、")} · ` : "",
@@ -164,14 +200,14 @@ async function showDepartment(name) {
       `牵头 ${d.leads.length} 项，配合 ${d.supports.length} 项`),
     section("共同牵头部门", "co-leads",
       d.co_leads.length ? el("div", { class: "chips" }, d.co_leads.map((c) =>
-        chip(deptHref(c.name), `${c.name}（${c.tasks}）`, "dept"))) : empty("没有与其共同牵头的部门")),
+        chip(deptHref(c.id), `${c.name}（${c.tasks}）`, "dept"))) : empty("没有与其共同牵头的部门")),
     section("协作部门", "partners",
-      partners.rows && partners.rows.length ? el("table", {},
+      partners.length ? el("table", {},
         el("thead", {}, el("tr", {}, ["部门", "共同任务", "同为牵头", "我方牵头·对方配合", "对方牵头·我方配合", "同为配合"].map((h) => el("th", {}, h)))),
-        el("tbody", {}, partners.rows.slice(0, 30).map((r) => el("tr", {},
-          el("td", {}, el("a", { href: deptHref(r.partner) }, r.partner)),
-          el("td", {}, r.shared_tasks), el("td", {}, r.both_lead), el("td", {}, r.we_lead_they_support),
-          el("td", {}, r.we_support_they_lead), el("td", {}, r.both_support)))))
+        el("tbody", {}, partners.slice(0, 30).map((r) => el("tr", {},
+          el("td", {}, el("a", { href: deptHref(r.id) }, r.name)),
+          el("td", {}, r.shared), el("td", {}, r.lead_lead), el("td", {}, r.lead_support),
+          el("td", {}, r.support_lead), el("td", {}, r.support_support)))))
         : empty()),
     section(`牵头任务（${d.leads.length}）`, "lead-tasks", taskList(d.leads, "lead")),
     section(`配合任务（${d.supports.length}）`, "support-tasks", taskList(d.supports, "support")),
@@ -188,7 +224,7 @@ async function showDepartment(name) {
   );
 
   const focus = `d:${d.id}`;
-  const nodes = [{ id: focus, label: d.name, kind: "dept", focus: true, href: deptHref(d.name) }];
+  const nodes = [{ id: focus, label: d.name, kind: "dept", focus: true, href: deptHref(d.id) }];
   const edges = [];
   const seen = new Set([focus]);
   const addNode = (n) => { if (!seen.has(n.id)) { seen.add(n.id); nodes.push(n); } };
@@ -196,13 +232,13 @@ async function showDepartment(name) {
     const t = byId.get(id);
     if (!t) continue;
     const tn = `t:${t.id}`;
-    addNode({ id: tn, label: t.path || t.number, title: t.title, kind: "task", href: taskHref(t.id) });
+    addNode({ id: tn, label: t.number || t.path, title: t.title, kind: "task", href: taskHref(t.id) });
     for (const [role, list] of [["lead", t.lead], ["support", t.support]]) {
       for (const x of list) {
         const dn = x.id === d.id ? focus : `d:${x.id}`;
         // other supporters would crowd the picture: keep co-leads, and supporters of our lead tasks
         if (dn !== focus && role === "support" && !leadIds.includes(t.id)) continue;
-        addNode({ id: dn, label: x.name, kind: "dept", href: deptHref(x.name) });
+        addNode({ id: dn, label: x.name, kind: "dept", href: deptHref(x.id) });
         edges.push({ source: dn, target: tn, role });
       }
     }
@@ -223,7 +259,7 @@ async function showIndustry(name) {
   const details = await Promise.all(tasks.map((t) => api(`tasks/${enc(t.id)}`).catch(() => null)));
   setStatus("");
   const tally = (rows, id) => rows.length
-    ? el("div", { class: "chips", id }, rows.map((r) => chip(deptHref(r.name), `${r.name}（${r.tasks}）`, "dept")))
+    ? el("div", { class: "chips", id }, rows.map((r) => chip(deptHref(r.id), `${r.name}（${r.tasks}）`, "dept")))
     : empty();
   render(
     el("h2", { id: "entity-title" }, i.name, el("small", {}, " 产业链")),
@@ -242,11 +278,11 @@ async function showIndustry(name) {
   const seen = new Set([focus]);
   for (const t of details.filter(Boolean)) {
     const tn = `t:${t.id}`;
-    nodes.push({ id: tn, label: t.path || t.number, title: t.title, kind: "task", href: taskHref(t.id) });
+    nodes.push({ id: tn, label: t.number || t.path, title: t.title, kind: "task", href: taskHref(t.id) });
     edges.push({ source: tn, target: focus, role: "concerns" });
     for (const x of t.lead) {
       const dn = `d:${x.id}`;
-      if (!seen.has(dn)) { seen.add(dn); nodes.push({ id: dn, label: x.name, kind: "dept", href: deptHref(x.name) }); }
+      if (!seen.has(dn)) { seen.add(dn); nodes.push({ id: dn, label: x.name, kind: "dept", href: deptHref(x.id) }); }
       edges.push({ source: dn, target: tn, role: "lead" });
     }
   }
@@ -267,7 +303,7 @@ async function showTask(id) {
   setStatus("");
   const prov = t.provenance || {};
   const depts = (list, cls) => list.length
-    ? el("div", { class: "chips" }, list.map((x) => chip(deptHref(x.name), x.name, cls))) : empty();
+    ? el("div", { class: "chips" }, list.map((x) => chip(deptHref(x.id), x.name, cls))) : empty();
   render(
     el("h2", { id: "entity-title" }, taskLabel(t), el("small", {}, " 任务")),
     el("p", { class: "meta" },
@@ -299,7 +335,7 @@ async function showTask(id) {
   const edges = [];
   for (const [role, list] of [["lead", t.lead], ["support", t.support]]) {
     for (const x of list) {
-      nodes.push({ id: `d:${x.id}`, label: x.name, kind: "dept", href: deptHref(x.name) });
+      nodes.push({ id: `d:${x.id}`, label: x.name, kind: "dept", href: deptHref(x.id) });
       edges.push({ source: `d:${x.id}`, target: focus, role });
     }
   }
@@ -372,12 +408,16 @@ async function showHome() {
 
 // -- routing --------------------------------------------------------------------------------
 const homeView = view.innerHTML;
+let routing = 0;
 
 async function route() {
   const hash = location.hash.slice(1);
   const slash = hash.indexOf("/");
   const kind = slash < 0 ? hash : hash.slice(0, slash);
   const arg = slash < 0 ? "" : decodeURIComponent(hash.slice(slash + 1));
+  // aria-busy tells assistive technology (and the browser tests) when a view is complete
+  const token = ++routing;
+  view.setAttribute("aria-busy", "true");
   try {
     if (kind === "dept" && arg) await showDepartment(arg);
     else if (kind === "industry" && arg) await showIndustry(arg);
@@ -387,6 +427,8 @@ async function route() {
   } catch (e) {
     setStatus("");
     showError(e);
+  } finally {
+    if (token === routing) view.setAttribute("aria-busy", "false");
   }
 }
 
