@@ -33,7 +33,7 @@ from graph.errors import (
     StoreUnavailable,
     UnknownQuery,
 )
-from graph.stores import open_store
+from graph.stores import BOLT_SCHEMES, open_store
 from graph.stores.base import Store
 
 log = logging.getLogger("plankg.api")
@@ -174,13 +174,25 @@ def _document_limits(app: FastAPI, settings: Settings) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def open_configured_store(settings: Settings) -> Store:
+    """The store the settings name; a Bolt store gets the NEO4J_* credentials the settings hold."""
+    uri = settings.store_uri
+    if uri and uri.startswith(BOLT_SCHEMES):
+        from graph.stores.bolt import BoltStore
+
+        password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+        return BoltStore.connect(uri, user=settings.neo4j_user, password=password,
+                                 database=settings.neo4j_database)
+    return open_store(uri)
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
     """The API for the store `settings.store_uri` names (or `store`, which the app then owns)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = store or open_store(settings.store_uri)
+        app.state.store = store or open_configured_store(settings)
         app.state.db = Db(app.state.store)
         try:
             yield

@@ -183,13 +183,13 @@ def serve(
     """Serve the HTTP API (OpenAPI docs at /docs); settings from PLANKG_* (docs/api.md)."""
     import uvicorn
 
-    from api.app import create_app
+    from api.app import create_app, open_configured_store
     from api.settings import get_settings
 
     settings = get_settings()
     if store:
         settings = settings.model_copy(update={"store_uri": store})
-    opened = open_store(settings.store_uri)  # a bad URI or a dead server fails here, in one line
+    opened = open_configured_store(settings)  # a bad URI or a dead server fails here, in one line
     uvicorn.run(create_app(settings, store=opened), host=host, port=port, log_level="info")
 
 

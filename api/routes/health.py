@@ -22,7 +22,9 @@ async def health(db: DbDep) -> Any:
     try:
         info = await db.run(store.health)
     except PlankgError as e:
+        info = {"ok": False, "error": str(e)}
+    if info.get("ok") is False:
         return JSONResponse(status_code=503, content={
-            "error": "store_unavailable", "message": str(e), "ok": False,
-            "store": store.kind, "uri": redact_uri(store.uri)})
-    return {**info, "ok": bool(info.get("ok", True)), "store": store.kind, "uri": redact_uri(store.uri)}
+            "error": "store_unavailable", "message": str(info.get("error") or "the store does not answer"),
+            "ok": False, "store": store.kind, "uri": redact_uri(store.uri)})
+    return {**info, "ok": True, "store": store.kind, "uri": redact_uri(store.uri)}
