@@ -1,0 +1,273 @@
+"""The Bolt store against a running server (the session's FalkorDB, or Neo4j when NEO4J_URI is set):
+every operation must leave exactly the graph the embedded store holds after the same operations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import networkx as nx
+import pytest
+
+from graph.errors import StoreError, StoreUnavailable
+from graph.model import PlanExtract, task_id
+from graph.stores.bolt import BoltStore
+from graph.stores.embedded import EmbeddedStore
+from loaders import extract_path, extract_text
+from tests.support.bolt_server import BoltServer, start_falkordb
+from tests.test_bolt_unit import INJECTIONS, hostile_extract
+
+pytestmark = pytest.mark.bolt
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = sorted((ROOT / "tests" / "corpus").glob("*.txt"))
+HULUNBUIR = ROOT / "examples" / "hulunbuir_keji_xingshi_2021.txt"
+#: same place as the seed; its 农牧局 is also written 旗农牧局, so the shared node's aliases merge
+ARONG_RUYE = ROOT / "examples" / "arong_ruye_2022.txt"
+
+
+def graph_of(g: nx.MultiDiGraph) -> tuple[dict[str, Any], dict[tuple[str, str, str], Any]]:
+    return (
+        {n: dict(a) for n, a in g.nodes(data=True)},
+        {(u, v, k): dict(a) for u, v, k, a in g.edges(keys=True, data=True)},
+    )
+
+
+def assert_same(bolt: BoltStore, emb: EmbeddedStore) -> None:
+    b_nodes, b_edges = graph_of(bolt.to_networkx())
+    e_nodes, e_edges = graph_of(emb.to_networkx())
+    assert set(b_nodes) == set(e_nodes)
+    assert [n for n in e_nodes if b_nodes[n] != e_nodes[n]] == []
+    assert set(b_edges) == set(e_edges)
+    assert [k for k in e_edges if b_edges[k] != e_edges[k]] == []
+    assert bolt.counts() == emb.counts()
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[PlanExtract]:
+    return [extract_path(p) for p in CORPUS]
+
+
+def modified_seed(seed_path: Path) -> PlanExtract:
+    """The seed with task (2) deleted and task (1)'s lead bureaus changed: a new version."""
+    lines = seed_path.read_text(encoding="utf-8").splitlines()
+    out = [ln for ln in lines if not ln.startswith("(2)实施生态草牧业")]
+    out = [ln.replace("(牵头部门:农牧局、工信局、教科体局;", "(牵头部门:发改委;") for ln in out]
+    assert len(out) == len(lines) - 1
+    return extract_text("\n".join(out), source="seed-v2.txt")
+
+
+def test_seed_round_trip_equals_the_embedded_graph(bolt_store: BoltStore, embedded_store: EmbeddedStore,
+                                                   seed_extract: PlanExtract) -> None:
+    result = bolt_store.load(seed_extract)
+    embedded_store.load(seed_extract)
+    assert not result.replaced and result.nodes > 50 and result.relations > 100
+    assert_same(bolt_store, embedded_store)
+    g = bolt_store.to_networkx()
+    # what the catalog's Cypher reads: every node an id and a label, every relation its provenance
+    assert all("id" in a and "label" in a for _, a in g.nodes(data=True))
+    assert all({"plan", "doc", "path", "type"} <= set(a) for *_, a in g.edges(data=True))
+
+
+def test_second_load_changes_nothing(bolt_store: BoltStore, seed_extract: PlanExtract) -> None:
+    bolt_store.load(seed_extract)
+    before = graph_of(bolt_store.to_networkx())
+    again = bolt_store.load(seed_extract)
+    assert again.replaced
+    assert graph_of(bolt_store.to_networkx()) == before
+
+
+def test_new_version_replaces_the_old_facts(bolt_store: BoltStore, embedded_store: EmbeddedStore,
+                                            seed_extract: PlanExtract, seed_path: Path) -> None:
+    v2 = modified_seed(seed_path)
+    assert v2.plan.id == seed_extract.plan.id and v2.plan.doc_id != seed_extract.plan.doc_id
+    for store in (bolt_store, embedded_store):
+        store.load(seed_extract)
+        assert store.load(v2).replaced
+    assert_same(bolt_store, embedded_store)
+    g = bolt_store.to_networkx()
+    docs = {a.get("doc") for *_, a in g.edges(data=True)}
+    assert seed_extract.plan.doc_id not in docs and v2.plan.doc_id in docs
+    t1 = task_id(v2.plan.id, "三、(二)1.(1)")
+    leads = sorted(g.nodes[u]["name"] for u, v, a in g.edges(data=True) if a["type"] == "LEADS" and v == t1)
+    assert leads == ["发改委"]  # task (1)'s three leads were rewritten to one
+    t2 = task_id(v2.plan.id, "三、(二)1.(2)")
+    assert t2 not in g and any(t.id == "三、(二)1.(2)" for t in seed_extract.tasks)
+
+
+def test_many_plans_reloads_and_drops_match_the_embedded_store(
+    bolt_store: BoltStore, embedded_store: EmbeddedStore, corpus: list[PlanExtract],
+    seed_extract: PlanExtract, seed_path: Path,
+) -> None:
+    hulunbuir, ruye = extract_path(HULUNBUIR), extract_path(ARONG_RUYE)
+    # the seed IMPLEMENTS hulunbuir: first as a reference node, then loaded, then dropped again
+    steps: list[tuple[str, Any]] = [("load", seed_extract), ("load", ruye)] + [("load", e) for e in corpus]
+    steps += [("load", hulunbuir), ("load", modified_seed(seed_path)), ("drop", hulunbuir.plan.id),
+              ("drop", corpus[0].plan.id), ("load", corpus[0]), ("drop", seed_extract.plan.id),
+              ("drop", "plan:not-loaded")]
+    for op, arg in steps:
+        if op == "load":
+            assert bolt_store.load(arg).replaced == embedded_store.load(arg).replaced
+        else:
+            assert bolt_store.drop_plan(arg) == embedded_store.drop_plan(arg)
+        assert_same(bolt_store, embedded_store)
+    aliases = bolt_store.to_networkx().nodes["dept:阿荣旗/农牧局"]["aliases"]
+    assert aliases == ["农牧局", "旗农牧局"]
+
+
+def test_drop_plan_and_reset(bolt_store: BoltStore, seed_extract: PlanExtract) -> None:
+    assert bolt_store.drop_plan(seed_extract.plan.id) is False
+    bolt_store.load(seed_extract)
+    assert bolt_store.drop_plan(seed_extract.plan.id) is True
+    assert bolt_store.drop_plan(seed_extract.plan.id) is False
+    assert bolt_store.counts() == {"nodes": 0, "relations": 0}  # nothing else pointed at it
+    bolt_store.load(seed_extract)
+    bolt_store.reset()
+    assert bolt_store.counts() == {"nodes": 0, "relations": 0}
+    assert bolt_store.health()["ok"] is True
+
+
+def test_hostile_strings_round_trip(bolt_store: BoltStore, embedded_store: EmbeddedStore) -> None:
+    """Quotes, backslashes, `})`, `//`, `CALL db.`, Chinese, emoji and line breaks are stored and
+    read back verbatim (FalkorDB: through this project's literal escaping; Neo4j: parameters)."""
+    ex = hostile_extract()
+    bolt_store.load(ex)
+    embedded_store.load(ex)
+    assert_same(bolt_store, embedded_store)
+    before = graph_of(bolt_store.to_networkx())
+    for inj in INJECTIONS:
+        rows = bolt_store.read(
+            "department-by-name",
+            "MATCH (d:`Department`) WHERE d.name = $name RETURN d.name AS name, d.aliases AS aliases",
+            {"name": inj},
+        )
+        expected = [d for d in ex.departments if d.name == inj]
+        assert [r["name"] for r in rows] == [d.name for d in expected]
+    assert graph_of(bolt_store.to_networkx()) == before
+
+
+def test_read_returns_plain_rows(bolt_store: BoltStore, seed_extract: PlanExtract) -> None:
+    bolt_store.load(seed_extract)
+    rows = bolt_store.read(
+        "leads",
+        "MATCH (d:`Department`)-[r:`LEADS`]->(t:`Task`) WHERE t.plan = $plan "
+        "RETURN d.name AS dept, count(t) AS tasks ORDER BY tasks DESC, dept LIMIT $limit",
+        {"plan": seed_extract.plan.id, "limit": 3},
+    )
+    assert len(rows) == 3 and all(set(r) == {"dept", "tasks"} for r in rows)
+    assert rows[0]["tasks"] >= rows[-1]["tasks"] > 0
+
+
+def test_cypher_errors_are_one_line_and_the_store_stays_usable(bolt_store: BoltStore) -> None:
+    with pytest.raises(StoreError) as err:
+        bolt_store.read("broken-query", "MATCH (n RETURN n")
+    msg = str(err.value)
+    assert "broken-query" in msg and bolt_store.uri in msg and "\n" not in msg
+    assert bolt_store.counts() == {"nodes": 0, "relations": 0}
+
+
+def test_connecting_again_finds_the_schema_in_place(bolt_uri: str) -> None:
+    with BoltStore.connect(bolt_uri) as store:
+        if store.dialect.list_indexes:  # FalkorDB: nothing left to create
+            assert store.dialect.schema_statements(store.read("indexes", store.dialect.list_indexes)) == []
+        else:  # Neo4j: every statement is IF NOT EXISTS, so running them again is harmless
+            store.ensure_schema()
+
+
+# -- FalkorDB only: its own process, killed and restarted ---------------------------------------
+@pytest.fixture
+def own_server(bolt_server: BoltServer | None) -> Iterator[BoltServer]:
+    if bolt_server is None:
+        pytest.skip("kills its server: runs on the local FalkorDB only")
+    srv = start_falkordb()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_closing_the_store_leaves_the_server_answering_new_clients(own_server: BoltServer) -> None:
+    BoltStore.connect(own_server.uri).close()
+    # a client that said GOODBYE would make this first handshake stall past the 2 s timeout
+    driver = neo4j.GraphDatabase.driver(own_server.uri, auth=None, connection_acquisition_timeout=2,
+                                        max_transaction_retry_time=0)
+    try:
+        with driver.session() as s:
+            assert s.execute_read(lambda tx: tx.run("RETURN 1 AS x").single()["x"]) == 1
+    finally:
+        for queue in driver._pool.connections.values():  # no GOODBYE from the test either
+            for conn in list(queue):
+                conn.kill()
+        driver.close()
+
+
+class _KillingTx:
+    def __init__(self, tx: Any, kill: Any) -> None:
+        self.tx, self.kill = tx, kill
+
+    def run(self, *args: Any, **kw: Any) -> Any:
+        self.kill()
+        return self.tx.run(*args, **kw)
+
+
+class _KillingDriver:
+    """The real driver, but the server dies at the n-th statement of a write transaction."""
+
+    def __init__(self, driver: Any, server: BoltServer, at: int) -> None:
+        self.driver, self.server, self.at, self.seen = driver, server, at, 0
+
+    def _tick(self) -> None:
+        self.seen += 1
+        if self.seen == self.at:
+            self.server.process.kill()
+            self.server.process.wait()
+
+    def session(self, **config: Any) -> Any:
+        real = self.driver.session(**config)
+        outer = self
+
+        class Session:
+            def __enter__(self) -> Any:
+                real.__enter__()
+                return self
+
+            def __exit__(self, *exc: Any) -> None:
+                real.__exit__(*exc)
+
+            def run(self, *a: Any, **k: Any) -> Any:
+                return real.run(*a, **k)
+
+            def execute_read(self, work: Any) -> Any:
+                return real.execute_read(work)
+
+            def execute_write(self, work: Any) -> Any:
+                return real.execute_write(lambda tx: work(_KillingTx(tx, outer._tick)))
+
+        return Session()
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def test_server_killed_mid_load_is_a_one_line_failure_and_a_restart_recovers(
+    own_server: BoltServer, seed_extract: PlanExtract
+) -> None:
+    driver = neo4j.GraphDatabase.driver(own_server.uri, auth=None, max_transaction_retry_time=1,
+                                        connection_acquisition_timeout=3)
+    store = BoltStore(driver, own_server.uri)
+    store.driver = _KillingDriver(driver, own_server, at=20)
+    with pytest.raises(StoreUnavailable) as err:
+        store.load(seed_extract)
+    assert own_server.process.poll() is not None  # it really died part-way through the load
+    msg = str(err.value)
+    assert own_server.uri in msg and "\n" not in msg
+    driver.close()
+    restarted = start_falkordb()
+    try:
+        with BoltStore.connect(restarted.uri) as fresh:
+            fresh.load(seed_extract)
+            assert fresh.counts()["nodes"] > 50
+    finally:
+        restarted.stop()
