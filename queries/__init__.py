@@ -130,8 +130,8 @@ def ask(name: str, /, store: Store | None = None, **params: Any) -> list[dict[st
     `name` is positional-only, so the `name` parameter of `department` and
     `partners` passes as a keyword: ask("department", store, name="农牧局").
 
-    >>> ask("co-leads", industry="乳业")  # doctest: +SKIP
-    [{'industry': '乳业', 'place': '阿荣旗', 'lead_a': '农牧局', 'lead_b': '教科体局', ...}]
+    On the seed, ask("co-leads", industry="乳业") gives rows such as {'industry': '乳业',
+    'place': '阿荣旗', 'lead_a': '农牧局', 'lead_b': '教科体局', 'tasks': [...], 'task_count': 2}.
     """
     if store is None:
         from graph.stores import open_store
