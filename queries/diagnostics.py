@@ -23,7 +23,7 @@ from queries.tables import (
 # ---------------------------------------------------------------------------------- overlaps
 LEAD_AND_SUPPORT_CYPHER = """
 MATCH (d:Department)-[:LEADS]->(t1:Task)-[:CONCERNS]->(i:Industry)<-[:CONCERNS]-(t2:Task)<-[:SUPPORTS]-(d)
-WHERE t1.plan = t2.plan AND ($plan IS NULL OR t1.plan = $plan)
+WHERE t1.id <> t2.id AND t1.plan = t2.plan AND ($plan IS NULL OR t1.plan = $plan)
 RETURN t1.plan AS plan, i.name AS industry, d.id AS dept, d.name AS name,
        collect([t1.order, t1.number, t1.title]) AS led,
        collect([t2.order, t2.number, t2.title]) AS supported
@@ -79,7 +79,14 @@ def overlaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
                     if key not in mixed:
                         mixed[key] = (set(), set())
                     mixed[key][role].add(item)
-    mixed = {k: v for k, v in mixed.items() if v[0] and v[1]}
+    # as in the Cypher twin: a led task counts only beside a different supported one, and back
+    pairs: Mixed = {}
+    for key, (led, sup) in mixed.items():
+        led2 = {a for a in led if sup - {a}}
+        sup2 = {b for b in sup if led - {b}}
+        if led2 and sup2:
+            pairs[key] = (led2, sup2)
+    mixed = pairs
     return _overlap_rows(ix_tasks(ix, plan), mixed, dict(plans), p["min_leads"])
 
 
