@@ -17,6 +17,7 @@ from graph.stores.bolt import BoltStore
 from graph.stores.embedded import EmbeddedStore
 from loaders import extract_path, extract_text
 from tests.support.bolt_server import BoltServer, start_falkordb
+from tests.support.fake_driver import InterceptingDriver
 from tests.test_bolt_unit import INJECTIONS, hostile_extract
 
 pytestmark = pytest.mark.bolt
@@ -203,61 +204,19 @@ def test_closing_the_store_leaves_the_server_answering_new_clients(own_server: B
         driver.close()
 
 
-class _KillingTx:
-    def __init__(self, tx: Any, kill: Any) -> None:
-        self.tx, self.kill = tx, kill
-
-    def run(self, *args: Any, **kw: Any) -> Any:
-        self.kill()
-        return self.tx.run(*args, **kw)
-
-
-class _KillingDriver:
-    """The real driver, but the server dies at the n-th statement of a write transaction."""
-
-    def __init__(self, driver: Any, server: BoltServer, at: int) -> None:
-        self.driver, self.server, self.at, self.seen = driver, server, at, 0
-
-    def _tick(self) -> None:
-        self.seen += 1
-        if self.seen == self.at:
-            self.server.process.kill()
-            self.server.process.wait()
-
-    def session(self, **config: Any) -> Any:
-        real = self.driver.session(**config)
-        outer = self
-
-        class Session:
-            def __enter__(self) -> Any:
-                real.__enter__()
-                return self
-
-            def __exit__(self, *exc: Any) -> None:
-                real.__exit__(*exc)
-
-            def run(self, *a: Any, **k: Any) -> Any:
-                return real.run(*a, **k)
-
-            def execute_read(self, work: Any) -> Any:
-                return real.execute_read(work)
-
-            def execute_write(self, work: Any) -> Any:
-                return real.execute_write(lambda tx: work(_KillingTx(tx, outer._tick)))
-
-        return Session()
-
-    def close(self) -> None:
-        self.driver.close()
-
-
 def test_server_killed_mid_load_is_a_one_line_failure_and_a_restart_recovers(
     own_server: BoltServer, seed_extract: PlanExtract
 ) -> None:
     driver = neo4j.GraphDatabase.driver(own_server.uri, auth=None, max_transaction_retry_time=1,
                                         connection_acquisition_timeout=3)
     store = BoltStore(driver, own_server.uri)
-    store.driver = _KillingDriver(driver, own_server, at=20)
+
+    def kill_at_20(n: int) -> None:
+        if n == 20:
+            own_server.process.kill()
+            own_server.process.wait()
+
+    store.driver = InterceptingDriver(driver, kill_at_20)
     with pytest.raises(StoreUnavailable) as err:
         store.load(seed_extract)
     assert own_server.process.poll() is not None  # it really died part-way through the load

@@ -111,3 +111,52 @@ class FakeTx:
 
     def run(self, text: str, params: dict[str, Any] | None = None, **kw: Any) -> FakeResult:
         return self.session._record(text, {**(params or {}), **kw}, self.n)
+
+
+class InterceptingDriver:
+    """A REAL driver whose write transactions call `on_statement(n)` before their n-th statement
+    (counted from 1 across the wrapper's life): the hook may kill the server or raise, to fail a
+    load part-way through a real transaction."""
+
+    def __init__(self, driver: Any, on_statement: Callable[[int], None]) -> None:
+        self.driver, self.on_statement, self.seen = driver, on_statement, 0
+
+    def _tick(self) -> None:
+        self.seen += 1
+        self.on_statement(self.seen)
+
+    def session(self, **config: Any) -> _InterceptingSession:
+        return _InterceptingSession(self, self.driver.session(**config))
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+class _InterceptingSession:
+    def __init__(self, owner: InterceptingDriver, real: Any) -> None:
+        self.owner, self.real = owner, real
+
+    def __enter__(self) -> _InterceptingSession:
+        self.real.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.real.__exit__(*exc)
+
+    def run(self, *args: Any, **kw: Any) -> Any:
+        return self.real.run(*args, **kw)
+
+    def execute_read(self, work: Callable[..., Any]) -> Any:
+        return self.real.execute_read(work)
+
+    def execute_write(self, work: Callable[..., Any]) -> Any:
+        return self.real.execute_write(lambda tx: work(_InterceptingTx(self.owner, tx)))
+
+
+class _InterceptingTx:
+    def __init__(self, owner: InterceptingDriver, tx: Any) -> None:
+        self.owner, self.tx = owner, tx
+
+    def run(self, *args: Any, **kw: Any) -> Any:
+        self.owner._tick()
+        return self.tx.run(*args, **kw)
