@@ -128,6 +128,9 @@ WHERE p.id IN $ids
 RETURN p.id AS plan, t.order AS ord, t.number AS number, t.title AS title
 """
 
+#: FalkorDB splices parameters into the query text, which must stay under ~4 KB
+_IDS_PER_READ = 50
+
 
 def _bigrams(s: str) -> set[str]:
     s = "".join(ch for ch in s if ch.isalnum())
@@ -187,8 +190,8 @@ def lineage_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
              for r in read(IMPLEMENTS_CYPHER, {"plan": plan})]
     titles: Titles = defaultdict(list)
     ids = sorted({e[0] for e in edges} | {e[2] for e in edges})
-    if ids:
-        for r in read(PLAN_TASK_TITLES_CYPHER, {"ids": ids}):
+    for i in range(0, len(ids), _IDS_PER_READ):
+        for r in read(PLAN_TASK_TITLES_CYPHER, {"ids": ids[i:i + _IDS_PER_READ]}):
             titles[r["plan"]].append((int(r["ord"] or 0), task_label(r["number"], r["title"]), r["title"] or ""))
     return _lineage_rows(edges, titles, p["min_similarity"])
 
