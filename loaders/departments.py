@@ -58,6 +58,10 @@ class Registry:
     #: place names of the document being read (set per document; used to split glued cells)
     places: tuple[str, ...] = ()
     _heads: list[str] | None = field(default=None, repr=False)
+    #: name -> looks like a department (pure given the aliases; shared by per-document copies)
+    _dept_cache: dict[str, bool] = field(default_factory=dict, repr=False)
+    #: (place, level, name) -> entry, shared by per-document copies like _dept_cache
+    _canon_cache: dict[tuple[str | None, str | None, str], Entry] = field(default_factory=dict, repr=False)
 
     def heads(self) -> list[str]:
         """Registry names of three characters or more (where a glued name may start)."""
@@ -108,6 +112,16 @@ def load_registry(extra: Iterable[str | os.PathLike[str]] | None = None) -> Regi
 
 
 def looks_like_department(name: str, reg: Registry) -> bool:
+    cache = reg._dept_cache
+    got = cache.get(name)
+    if got is None:
+        got = _looks_like_department(name, reg)
+        if len(cache) < 200_000:
+            cache[name] = got
+    return got
+
+
+def _looks_like_department(name: str, reg: Registry) -> bool:
     if not name or len(name) > 24 or _BAD_CHARS.search(name) or _NOT_DEPT.search(name):
         return False
     if reg.lookup(name) or (_COLLECTIVE_RE.match(name) and len(name) >= 3):
@@ -121,17 +135,27 @@ _TRAIL = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责�
 
 def split_names(text: str) -> list[str]:
     """Split a list of parties on 、 , ; / 及, never inside brackets: 各县(市、区)人民政府 is one."""
+    return list(_split_names(text))
+
+
+@lru_cache(maxsize=65536)
+def _split_names(text: str) -> tuple[str, ...]:
     names = []
     for raw in split_pieces(text):
         name = clean_name(raw)
         if name:
             names.append(name)
-    return distribute_suffix(names)
+    return tuple(distribute_suffix(names))
+
+
+_BRACKETS = re.compile(r"[(〔【\[]")
 
 
 def split_pieces(text: str, splitter: re.Pattern[str] | None = None) -> list[str]:
     """Raw pieces between separators at bracket depth 0."""
     rx = splitter or _SPLIT
+    if not _BRACKETS.search(text):
+        return rx.split(text)
     out: list[str] = []
     depth = 0
     cur: list[str] = []
@@ -176,9 +200,13 @@ def distribute_suffix(names: list[str]) -> list[str]:
     return out
 
 
+_TRAIL_LAST = frozenset("等门位责工头合与实")
+
+
 def clean_name(raw: str) -> str:
     name = raw.strip().strip("\"'“”‘’ \t。.")
-    name = _TRAIL.sub("", name).strip()
+    if name and name[-1] in _TRAIL_LAST:
+        name = _TRAIL.sub("", name).strip()
     if name.startswith("由"):
         name = name[1:]
     return name
@@ -198,8 +226,19 @@ class Canon:
         if level:
             prefixes += [level + "委", level]
         self.prefixes = prefixes
-
     def entry(self, name: str) -> Entry:
+        if self.local:
+            return self._entry(name)
+        key = (self.place, self.level, name)
+        cache = self.reg._canon_cache
+        got = cache.get(key)
+        if got is None:
+            got = self._entry(name)
+            if len(cache) < 200_000:
+                cache[key] = got
+        return got
+
+    def _entry(self, name: str) -> Entry:
         if name in self.local:
             name = self.local[name]
         e = self.reg.lookup(name)

@@ -163,8 +163,8 @@ def extract_text(
 def _heading_nodes(norm: str, heads: list[Heading]) -> list[_Node]:
     nodes = []
     for h in heads:
-        own = norm[h.body_start: h.end]
-        first_line = own.split("\n", 1)[0]
+        eol = norm.find("\n", h.body_start, h.end)
+        first_line = norm[h.body_start: eol if eol >= 0 else h.end]
         nodes.append(_Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
                            h.body_start, h.parent, list(h.children)))
     for n in nodes:
@@ -243,13 +243,12 @@ def _covered(nodes: list[_Node], task_idx: list[int]) -> set[int]:
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    if not spans:
-        return text
-    chars = list(text)
-    for a, b in spans:
-        for k in range(max(0, a), min(len(chars), b)):
-            chars[k] = " "
-    return "".join(chars)
+    """`text` with the spans replaced by spaces (offsets stay valid)."""
+    for a, b in sorted(spans):
+        a, b = max(0, a), min(len(text), b)
+        if b > a:
+            text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def _canon_list(names: list[str], canon: Canon, written: dict[str, list[str]]) -> list[str]:
@@ -342,20 +341,20 @@ def alias_candidates(
     for t in tasks:
         for n in (*t.lead, *t.support):
             where.setdefault(n, []).append(t.id)
-    names = [d.name for d in departments if not d.collective]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for d in departments:
+        if not d.collective and len(d.name) >= 3:
+            groups.setdefault((d.name[0], d.name[-1]), []).append(d.name)
+    pairs = [(a, b) for names in groups.values() for a in names for b in names
+             if len(a) < len(b) and is_subsequence(a, b)]
     out = []
-    for a in names:
-        for b in names:
-            if len(a) >= len(b) or len(a) < 3 or a[0] != b[0] or a[-1] != b[-1]:
-                continue
-            if not is_subsequence(a, b):
-                continue
-            ea, eb = reg.lookup(a), reg.lookup(b)
-            if ea and eb and ea.name != eb.name:
-                continue
-            out.append(AliasCandidate(
-                names=(a, b),
-                evidence=f"'{a}' (tasks {', '.join(where.get(a, [])[:3])}) reads as an abbreviation of "
-                f"'{b}' (tasks {', '.join(where.get(b, [])[:3])}); kept apart until a person confirms",
-            ))
+    for a, b in pairs:
+        ea, eb = reg.lookup(a), reg.lookup(b)
+        if ea and eb and ea.name != eb.name:
+            continue
+        out.append(AliasCandidate(
+            names=(a, b),
+            evidence=f"'{a}' (tasks {', '.join(where.get(a, [])[:3])}) reads as an abbreviation of "
+            f"'{b}' (tasks {', '.join(where.get(b, [])[:3])}); kept apart until a person confirms",
+        ))
     return out

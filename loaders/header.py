@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 _NOTICE = re.compile(
     r"^(?P<issuer>[^\n《]{0,40}?)关于(?:印发|转发|下发)?《?(?P<title>[^》\n]{4,80}?)》?的?(?:通知|函)$"
 )
+_PORTAL_HINT = re.compile(r"发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号")
 _PORTAL_PREFIX = re.compile(r"^(?:信息名称|标题|名称|文件名称)\s*:\s*")
-_DOC_NO = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[【(](?:19|20)\d{2}[〕\]】)]\s*\d{1,4}\s*号")
+_DOC_NO_TAIL = re.compile(r"[〔\[【(](?:19|20)\d{2}[〕\]】)]\s*\d{1,4}\s*号")
+_DOC_NO_HEAD = re.compile(r"[\u4e00-\u9fff]{1,12}$")
 _DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
 _PORTAL = re.compile(r"(发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号)\s*:\s*([^\t\n]+)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[—–\-~至到]+\s*((?:19|20)\d{2})\s*年?")
@@ -41,12 +43,13 @@ class Header:
 def read_header(text: str, source: str | None) -> Header:
     h = Header()
     head = text[:4000]
-    portal = {m.group(1): m.group(2).strip() for m in _PORTAL.finditer(head)}
+    portal = ({m.group(1): m.group(2).strip() for m in _PORTAL.finditer(head)}
+              if _PORTAL_HINT.search(head) else {})
     notice = None
     prev = ""
     for line in head.split("\n")[:60]:
         s = _PORTAL_PREFIX.sub("", line.strip())
-        m = _NOTICE.match(s)
+        m = _NOTICE.match(s) if "关于" in s and s.endswith(("通知", "函")) else None
         if m and _TITLE_WORDS.search(m.group("title")):
             notice = m
             break
@@ -60,8 +63,7 @@ def read_header(text: str, source: str | None) -> Header:
     else:
         h.title = _title_line(head) or (source or "untitled plan")
     h.title = re.sub(r"\s*\((?:19|20)\d{2}.{0,8}\)\s*$", "", h.title).strip()
-    m = _DOC_NO.search(head)
-    h.doc_number = re.sub(r"\s+", "", m.group(0)) if m else portal.get("发文字号") or portal.get("发布文号") or None
+    h.doc_number = _doc_number(head) or portal.get("发文字号") or portal.get("发布文号") or None
     dm = _DATE_LINE.search(head)
     if dm:
         h.issued_date = f"{dm.group(1)}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
@@ -77,7 +79,7 @@ def read_header(text: str, source: str | None) -> Header:
     h.period = _period(text, h)
     pre = _preamble(text, h.body_start)
     seen = []
-    for im in _IMPLEMENTS.finditer(pre):
+    for im in _IMPLEMENTS.finditer(pre) if "《" in pre else ():
         for bm in _BOOK.finditer(im.group(1)):
             t = bm.group(1).strip()
             if t != h.title and t not in seen and _TITLE_WORDS.search(t):
@@ -93,6 +95,15 @@ def read_header(text: str, source: str | None) -> Header:
                 h.level = "自治区"
             break
     return h
+
+
+def _doc_number(head: str) -> str | None:
+    """阿政办发〔2021〕32号: found by its bracketed year, then the issuer's code before it."""
+    for m in _DOC_NO_TAIL.finditer(head):
+        pm = _DOC_NO_HEAD.search(head, max(0, m.start() - 12), m.start())
+        if pm:
+            return re.sub(r"\s+", "", pm.group(0) + m.group(0))
+    return None
 
 
 def _title_line(head: str) -> str | None:
@@ -114,24 +125,31 @@ def _signature(head: str, dm: re.Match[str] | None) -> str | None:
     return None
 
 
+_PAREN_ONLY = re.compile(r"\(.{0,20}\)")
+_FIRST_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|第一)", re.M)
+
+
 def _body_start(text: str, title: str) -> int:
     """Just after the last line that is the title alone (the attachment's own title), else 0."""
     pos = 0
     if not title:
         return 0
-    for m in re.finditer(re.escape(title), text[:20000]):
-        ls = text.rfind("\n", 0, m.start()) + 1
-        le = text.find("\n", m.end())
+    k = text.find(title, 0, 20000)
+    while k >= 0:
+        end = k + len(title)
+        ls = text.rfind("\n", 0, k) + 1
+        le = text.find("\n", end)
         le = len(text) if le < 0 else le
-        rest = text[m.end(): le].strip()
-        if not text[ls: m.start()].strip() and (not rest or re.fullmatch(r"\(.{0,20}\)", rest)):
+        rest = text[end: le].strip()
+        if not text[ls: k].strip() and (not rest or _PAREN_ONLY.fullmatch(rest)):
             pos = le
+        k = text.find(title, end, 20000)
     return pos
 
 
 def _preamble(text: str, body_start: int) -> str:
-    m = re.search(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|第一)", text[body_start:], re.M)
-    end = body_start + (m.start() if m else 3000)
+    m = _FIRST_HEADING.search(text, body_start)
+    end = m.start() if m else body_start + 3000
     return text[max(0, body_start - 3000): end]
 
 
@@ -184,7 +202,8 @@ def phase_dates(text: str, default_year: str | None) -> tuple[str | None, str | 
 
 # ---- coordinating bodies ------------------------------------------------------------------------
 
-_BODY = re.compile(r"[^\s。,;:()、]{2,30}?(?:领导小组|联席会议|指挥部|工作专班)")
+_BODY_SUFFIX = re.compile(r"领导小组|联席会议|指挥部|工作专班")
+_BODY_STOP = re.compile(r"[\s。,;:()、]")
 _LEAD_SECTION = re.compile(r"组织领导|组织保障|加强领导|统筹协调|组织实施|领导体制")
 #: the subject of the first sentence of an 加强组织领导 paragraph: a committee that 统筹推进…
 _SUBJECT_BODY = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:委员会|领导小组|联席会议|指挥部|工作专班))(?:办公室)?(?=统筹|负责|牵头|要|定期|研究|协调|加强)")
@@ -201,8 +220,15 @@ def coordinating_bodies(text: str, sections: list[str] | None = None) -> list[st
         m = _SUBJECT_BODY.match(sec)
         if m and m.group(1) not in out:
             out.append(m.group(1))
-    for m in _BODY.finditer(text):
-        name = m.group(0)
+    for m in _BODY_SUFFIX.finditer(text):
+        # the longest run of name characters (at most 30) that ends in the suffix
+        a = max(0, m.start() - 30)
+        window = text[a: m.start()]
+        stops = list(_BODY_STOP.finditer(window))
+        head = window[stops[-1].end():] if stops else window
+        if len(head) < 2:
+            continue
+        name = head + m.group(0)
         lm = _BODY_LEFT.match(name)
         if lm:
             name = name[lm.end():]

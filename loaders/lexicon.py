@@ -94,8 +94,10 @@ def entities(extra: tuple[str, ...] = ()) -> tuple[Lexicon, Lexicon]:
 
 
 # Name patterns; the left edge is trimmed after the last verb or function word.
-_ENTERPRISE_RE = re.compile(r"[\u4e00-\u9fff()]{2,16}?(?:股份有限公司|有限责任公司|有限公司|集团)")
-_PARTNER_RE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?:大学|科学院|研究院|研究所|学院)")
+_ENTERPRISE_SUFFIX = re.compile(r"股份有限公司|有限责任公司|有限公司|集团")
+_PARTNER_SUFFIX = re.compile(r"大学|科学院|研究院|研究所|学院")
+_ENTERPRISE_CHARS = re.compile(r"[\u4e00-\u9fff()]+$")
+_PARTNER_CHARS = re.compile(r"[\u4e00-\u9fff]+$")
 _LEFT_STOP = re.compile(
     r".*(?:支持|依托|推动|鼓励|引导|加快|实施|推进|培育|引进|联合|深化|加强|发挥|组织|协调|"
     r"整合|打造|建设|扶持|对接|与|同|和|、|及|以|由|在|为|对|向|的|等|是)"
@@ -109,10 +111,18 @@ def _trim(name: str) -> str:
 
 
 def pattern_names(text: str, kind: str) -> list[str]:
-    rx = _ENTERPRISE_RE if kind == "enterprise" else _PARTNER_RE
+    ent = kind == "enterprise"
+    rx, chars, width = (_ENTERPRISE_SUFFIX, _ENTERPRISE_CHARS, 16) if ent else (_PARTNER_SUFFIX, _PARTNER_CHARS, 12)
     out = []
+    last = 0
     for m in rx.finditer(text):
-        name = _trim(m.group(0))
+        # the run of name characters (at most `width`) before the suffix, not reaching back
+        # into the previous name
+        run = chars.search(text, max(last, m.start() - width), m.start())
+        last = m.end()
+        if run is None or run.end() != m.start() or m.start() - run.start() < 2:
+            continue
+        name = _trim(text[run.start(): m.end()])
         suffix_len = 4 if kind == "enterprise" and name.endswith("有限公司") else 2
         if len(name) - suffix_len >= 2 and not _NOT_NAMES.match(name):
             out.append(name)

@@ -36,7 +36,7 @@ TRIGGER_RE = re.compile(
     r"负责(?!人|单位|部门|同志)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
 )
 _TRIGGER_KIND = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
-BRACKET_RE = re.compile(r"[(〔【\[]((?:[^()〔〕【】\[\]]|\([^()]*\))*)[)〕】\]]")
+BRACKET_RE = re.compile(r"[(〔【\[]([^()〔〕【】\[\]]*(?:\([^()]*\)[^()〔〕【】\[\]]*)*)[)〕】\]]")
 _ROLE_HINT = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导")
 FIRST_IS_LEAD_RE = re.compile(r"(?:排|列|位)在?(?:第一|首)位的?(?:单位|部门)?为牵头|第一(?:个|位)?(?:单位|部门)为牵头|首位(?:单位|部门)?为牵头")
 _STICKY = re.compile(r"[,(]?\s*下同\s*\)?")
@@ -191,10 +191,15 @@ class Annotation:
     roles: Roles
 
 
+_ANY_ROLE = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导|主责|承办|实施单位|落实单位|时限")
+
+
 def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     """Every annotation in one task's own text (offsets made absolute with `offset`)."""
     found: list[Annotation] = []
     taken: list[tuple[int, int]] = []
+    if not _ANY_ROLE.search(text):
+        return found
     for m in BRACKET_RE.finditer(text):
         inner = m.group(1)
         if not _ROLE_HINT.search(inner):
@@ -204,7 +209,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             found.append(Annotation(offset + m.start(), offset + m.end(), r))
             taken.append((m.start(), m.end()))
     # keyed text outside brackets: from the first key to the end of its line, lines chained
-    keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())]
+    keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())] if ":" in text else []
     i = 0
     while i < len(keyed):
         s = keyed[i].start()
@@ -220,7 +225,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             found.append(Annotation(offset + s, offset + e, r))
             taken.append((s, e))
         i = j
-    if not any(not a.roles.empty() for a in found):
+    if not any(not a.roles.empty() for a in found) and TRIGGER_RE.search(text):
         for sent in _sentences(text):
             a, b = sent
             if _in(taken, a) or not TRIGGER_RE.search(text, a, b):

@@ -54,14 +54,30 @@ class Rules:
         return lead, support
 
 
+_EVERY = re.compile(r"(?:所有|各项|全部|每项|每一项|以下|各)(?:重点)?(?:工作)?任务")
+
+
+def _every_task_sentences(text: str) -> list[str]:
+    """Sentences that speak of every task (found by the phrase, not by splitting the text)."""
+    out = []
+    last_end = -1
+    for m in _EVERY.finditer(text):
+        if m.start() < last_end:
+            continue
+        a = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        ends = [e for e in (text.find("。", m.end()), text.find("\n", m.end())) if e >= 0]
+        b = min(ends) if ends else len(text)
+        out.append(text[a:b])
+        last_end = b
+    return out
+
+
 def document_rules(text: str, nodes: Sequence[_HasRoles], reg: Registry) -> Rules:
     rules = Rules(starts={i: n.start for i, n in enumerate(nodes)})
     for n in nodes:
         for role, name in n.roles.sticky:
             rules.sticky.append((n.start, role, name))
-    for sent in re.split(r"[。\n]", text):
-        if "任务" not in sent:
-            continue
+    for sent in _every_task_sentences(text):
         for rx in _PATTERNS:
             m = rx.search(sent)
             if not m:

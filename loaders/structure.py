@@ -15,13 +15,14 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 NEG_CIRCLED = "❶❷❸❹❺❻❼❽❾❿"
 
 # (style, regex on the NFKC line). Style names are stable keys, not levels.
-_HEADING_RES = (
-    ("cn", re.compile(r"^\s*([一二三四五六七八九十]{1,3}[、.．]\s*|第[一二三四五六七八九十]{1,3}(?:部分|章|节|条)\s*)")),
-    ("pcn", re.compile(r"^\s*(\([一二三四五六七八九十]{1,3}\)\s*)")),
-    ("num", re.compile(r"^\s*(\d{1,2}[、.．](?!\d)\s*)")),
-    ("pnum", re.compile(r"^\s*(\(\d{1,2}\)\s*)")),
-    ("circ", re.compile(r"^\s*([" + NEG_CIRCLED + r"]\s*)")),
+_HEADING_RE = re.compile(
+    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3}[、.．]\s*|第[一二三四五六七八九十]{1,3}(?:部分|章|节|条)\s*)"
+    r"|(?P<pcn>\([一二三四五六七八九十]{1,3}\)\s*)|(?P<num>\d{1,2}[、.．](?!\d)\s*)|(?P<pnum>\(\d{1,2}\)\s*)"
+    r"|(?P<circ>[" + NEG_CIRCLED + r"]\s*))"
 )
+
+
+_STARTS = frozenset("一二三四五六七八九十(第0123456789" + NEG_CIRCLED)
 
 
 @dataclass
@@ -54,9 +55,14 @@ def split_lines(text: str) -> list[Line]:
     return out
 
 
+_ANY_CIRCLED = re.compile("[" + CIRCLED + "]")
+
+
 def circled_lines(raw: str) -> set[int]:
     """Indices of raw lines that begin with ①..⑳ (NFKC turns ① into a bare digit)."""
-    out = set()
+    out: set[int] = set()
+    if not _ANY_CIRCLED.search(raw):
+        return out
     for i, line in enumerate(re.split(r"\r\n|\r|\n", raw.replace("\ufeff", ""))):
         s = line.lstrip(" \t\u3000")
         if s and s[0] in CIRCLED:
@@ -73,7 +79,7 @@ def detect_headings(lines: list[Line], circled: set[int], skip_until: int = 0) -
         if ln.start < skip_until:
             continue
         t = ln.text
-        if not t.strip():
+        if not t or t[0] not in _STARTS and t.lstrip()[:1] not in _STARTS:
             continue
         style = number = None
         m = None
@@ -83,40 +89,36 @@ def detect_headings(lines: list[Line], circled: set[int], skip_until: int = 0) -
                 style = "circ"
                 number = CIRCLED[int(m.group(1)) - 1] if 0 < int(m.group(1)) <= 20 else m.group(1)
         if style is None:
-            for st, rx in _HEADING_RES:
-                m = rx.match(t)
-                if m:
-                    style, number = st, m.group(1).strip()
-                    break
+            m = _HEADING_RE.match(t)
+            if m:
+                style = m.lastgroup
+                number = m.group(0).strip()
         if style is None or number is None or m is None:
             continue
-        if len(t) - m.end(1) < 2:  # a bare number is a table row or a page number, not a heading
+        if len(t) - m.end() < 2:  # a bare number is a table row or a page number, not a heading
             continue
-        heads.append(Heading(style, number, i, ln.start, ln.end, ln.start + m.end(1)))
+        heads.append(Heading(style, number, i, ln.start, ln.end, ln.start + m.end()))
     return heads
 
 
 def nest(heads: list[Heading], text_end: int) -> None:
     """Assign parents, levels, paths and section ends in place."""
     stack: list[int] = []  # indices into heads
+    open_styles: set[str] = set()
     for k, h in enumerate(heads):
-        while stack and not _inside(heads, stack, h.style):
-            stack.pop()
+        # a style already open on the stack closes the levels opened since
+        while stack and h.style in open_styles:
+            open_styles.discard(heads[stack.pop()].style)
         if stack:
             h.parent = stack[-1]
             heads[stack[-1]].children.append(k)
         h.level = len(stack) + 1
         h.path = (heads[stack[-1]].path if stack else "") + _path_part(h.number)
         stack.append(k)
+        open_styles.add(h.style)
     for k, h in enumerate(heads):
         h.end = heads[k + 1].start - 1 if k + 1 < len(heads) else text_end
         h.end = max(h.end, h.start)
-
-
-def _inside(heads: list[Heading], stack: list[int], style: str) -> bool:
-    """Whether a heading of `style` goes under the top of the stack: only if that style does not
-    already appear on the stack (a repeated style closes the levels opened since)."""
-    return all(heads[i].style != style for i in stack)
 
 
 def _path_part(number: str) -> str:
@@ -133,9 +135,14 @@ def heading_title(text: str) -> str:
     m = _TITLE_END.search(text)
     title = text[: m.start()] if m else text
     c = title.find(":")
-    if (0 < c <= 30 and m is None) or 0 < c <= 20:
-        head = title[:c]
-        if not re.search(r"牵头|责任|配合|单位|部门", head):
-            title = head
-    title = re.sub(r"\s*[(〔【][^()〔〕【】]*(?:牵头|责任|配合|协办|参与|主办|负责)[^()〔〕【】]*[)〕】]\s*$", "", title)
+    if ((0 < c <= 30 and m is None) or 0 < c <= 20) and not _ROLE_WORDS.search(title, 0, c):
+        title = title[:c]
+    if title.endswith((")", "〕", "】")):
+        title = _TRAILING_ANNOTATION.sub("", title)
     return title.strip().rstrip("。.,;")
+
+
+_ROLE_WORDS = re.compile(r"牵头|责任|配合|单位|部门")
+_TRAILING_ANNOTATION = re.compile(
+    r"\s*[(〔【][^()〔〕【】]*(?:牵头|责任|配合|协办|参与|主办|负责)[^()〔〕【】]*[)〕】]\s*$"
+)

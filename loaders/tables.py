@@ -86,17 +86,26 @@ def _header_kinds(cells: list[str]) -> list[str] | None:
     return out
 
 
+_HEADER_HINT = re.compile(r"牵头|责任单位|责任部门|配合|协办|主责|负责单位|实施单位|承办单位")
+
+
 def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableRow]:
     rows: list[TableRow] = []
+    if not _HEADER_HINT.search(text):
+        return rows
     i = 0
     n = len(lines)
     table_no = 0
     while i < n:
         line = lines[i]
-        if not line.text.strip() or len(line.text) > 200:
+        t = line.text
+        if not t.strip() or len(t) > 200:
             i += 1
             continue
-        kinds = _header_kinds(split_cells(line.text))
+        if t.strip() not in ("序号", "编号", "序") and not _HEADER_HINT.search(t):
+            i += 1
+            continue
+        kinds = _header_kinds(split_cells(t))
         if kinds:
             table_no += 1
             got, i = _delimited(lines, i, kinds, reg, table_no)

@@ -8,6 +8,7 @@ clause (力争通过3年努力, …) kept in front.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 CN_NUM = "零〇一二两三四五六七八九十百千"
@@ -30,6 +31,7 @@ QTY_RE = re.compile(
     rf"(?P<unit>{UNIT_RE})(?!月|年|周|级|大|天|小时|分钟|门|百分)"
 )
 _CLAUSE = re.compile(r"[,;。:\n]")
+_SENT_END = re.compile(r"[。;\n]")
 _LEAD_IN = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|预计|确保)")
 _AFTER_GE = re.compile(r"^(?:及|或)?以上")
 _AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
@@ -90,6 +92,8 @@ def find_targets(
 ) -> list[Target]:
     """Targets in `text` (offsets absolute via `offset`); `skip` holds spans (relative) to ignore."""
     out: list[Target] = []
+    cuts: list[int] | None = None  # clause boundaries, computed on the first candidate
+    sents: list[int] = []
     for m in QTY_RE.finditer(text):
         if skip and any(a <= m.start() < b for a, b in skip):
             continue
@@ -106,8 +110,11 @@ def find_targets(
         if value is None:
             continue
         vmax = cn_to_number(m.group("v2")) if m.group("v2") else None
-        c_start, c_end = _clause(text, m.start(), m.end())
-        sent_start, sent_end = _sentence(text, m.start())
+        if cuts is None:
+            cuts = [c.start() for c in _CLAUSE.finditer(text)]
+            sents = [c.start() for c in _SENT_END.finditer(text)]
+        c_start, c_end = _between(cuts, m.start(), m.end(), len(text))
+        sent_start, sent_end = _between(sents, m.start(), m.start(), len(text))
         before = text[c_start: m.start()]
         after = text[m.end(): m.end() + 4]
         comparator = None
@@ -120,7 +127,7 @@ def find_targets(
                 if rx.search(before.rstrip("达到为")) or rx.search(before):
                     comparator = comp
                     break
-        lead_start = _lead_in(text, c_start, sent_start)
+        lead_start = _lead_in(text, cuts, c_start, sent_start)
         sentence = text[sent_start:sent_end]
         pre = text[sent_start: m.start()]
         cad = _CADENCE_RE.search(text[lead_start: c_end])
@@ -136,13 +143,18 @@ def find_targets(
     return out
 
 
+_BOUND_WORD = re.compile(r"以上|以下|以内|左右")
+_AFTER_BOUND = re.compile(r"^(?:及|或)?(?:以上|以下)")
+_STRONG = re.compile(r"(?:达到|达|突破|超过|至少|不少于|新增|增加|建成|创建|认定)$")
+
+
 def _noun_follows(text: str, pos: int) -> bool:
     rest = text[pos: pos + 3]
-    return bool(rest) and "\u4e00" <= rest[0] <= "\u9fff" and not re.match(r"以上|以下|以内|左右", rest)
+    return bool(rest) and "\u4e00" <= rest[0] <= "\u9fff" and not _BOUND_WORD.match(rest)
 
 
 def _qualifier(text: str, m: re.Match[str]) -> bool:
-    rest = re.sub(r"^(?:及|或)?(?:以上|以下)", "", text[m.end(): m.end() + 40])
+    rest = _AFTER_BOUND.sub("", text[m.end(): m.end() + 40])
     if not rest or not "\u4e00" <= rest[0] <= "\u9fff":
         return False
     clause_rest = _CLAUSE.split(rest, maxsplit=1)[0]
@@ -150,32 +162,24 @@ def _qualifier(text: str, m: re.Match[str]) -> bool:
 
 
 def _strong_before(text: str, pos: int) -> bool:
-    return bool(re.search(r"(?:达到|达|突破|超过|至少|不少于|新增|增加|建成|创建|认定)$", text[max(0, pos - 4): pos]))
+    return bool(_STRONG.search(text, max(0, pos - 4), pos))
 
 
-def _clause(text: str, a: int, b: int) -> tuple[int, int]:
-    s = a
-    while s > 0 and not _CLAUSE.match(text[s - 1]):
-        s -= 1
-    m = _CLAUSE.search(text, b)
-    return s, (m.start() if m else len(text))
+def _between(cuts: list[int], a: int, b: int, end: int) -> tuple[int, int]:
+    """The segment around [a, b) between boundary positions `cuts` (sorted)."""
+    i = bisect_left(cuts, a)
+    start = cuts[i - 1] + 1 if i else 0
+    j = bisect_left(cuts, b)
+    return start, (cuts[j] if j < len(cuts) else end)
 
 
-def _sentence(text: str, pos: int) -> tuple[int, int]:
-    s = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
-    ends = [i for i in (text.find("。", pos), text.find("\n", pos), text.find(";", pos)) if i >= 0]
-    return s, (min(ends) if ends else len(text))
-
-
-def _lead_in(text: str, c_start: int, sent_start: int) -> int:
+def _lead_in(text: str, cuts: list[int], c_start: int, sent_start: int) -> int:
     """Keep a short lead-in clause (力争通过3年努力,) that carries no number of its own."""
     if c_start - 1 <= sent_start:
         return c_start
-    p = c_start - 1
-    s = p
-    while s > sent_start and not _CLAUSE.match(text[s - 1]):
-        s -= 1
-    prev = text[s:p]
+    s, _ = _between(cuts, c_start - 1, c_start - 1, len(text))
+    s = max(s, sent_start)
+    prev = text[s: c_start - 1]
     if len(prev) <= 16 and _LEAD_IN.match(prev) and not QTY_RE.search(prev):
         return s
     return c_start
