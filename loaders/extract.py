@@ -244,8 +244,8 @@ def _covered(nodes: list[_Node], task_idx: list[int]) -> set[int]:
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     """`text` with the spans replaced by spaces (offsets stay valid)."""
-    for a, b in sorted(spans):
-        a, b = max(0, a), min(len(text), b)
+    for start, end in sorted(spans):
+        a, b = max(0, start), min(len(text), end)
         if b > a:
             text = text[:a] + " " * (b - a) + text[b:]
     return text

@@ -79,7 +79,7 @@ def detect_headings(lines: list[Line], circled: set[int], skip_until: int = 0) -
         if ln.start < skip_until:
             continue
         t = ln.text
-        if not t or t[0] not in _STARTS and t.lstrip()[:1] not in _STARTS:
+        if not t or (t[0] not in _STARTS and t.lstrip()[:1] not in _STARTS):
             continue
         style = number = None
         m = None
