@@ -108,23 +108,24 @@ def tick() -> None:
         raise _timeout(current[0], current[2])
 
 
-def _can_use_alarm() -> bool:
+def _can_use_alarm(limit: float) -> bool:
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return False
-    # someone else's timer (or an enclosing parse_deadline) is running: leave it alone
-    return signal.getitimer(signal.ITIMER_REAL)[0] == 0.0 and signal.getsignal(signal.SIGALRM) in (
-        signal.SIG_DFL,
-        signal.SIG_IGN,
-        None,
-    )
+    # an enclosing timer (pytest-timeout, an outer parse_deadline) that fires first does the job
+    remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+    return remaining == 0.0 or remaining > limit
 
 
 @contextlib.contextmanager
 def parse_deadline(name: str, seconds: float | None = None) -> Iterator[None]:
-    """Bound the parse of document `name` to `seconds` (default `parse_seconds()`)."""
+    """Bound the parse of document `name` to `seconds` (default `parse_seconds()`).
+
+    An enclosing SIGALRM timer is suspended while ours runs and re-armed afterwards with the
+    time it had left, so the two nest."""
     limit = parse_seconds() if seconds is None else seconds
-    token = _deadline.set((name, time.monotonic() + limit, limit))
-    use_alarm = _can_use_alarm()
+    started = time.monotonic()
+    token = _deadline.set((name, started + limit, limit))
+    use_alarm = _can_use_alarm(limit)
     if use_alarm:
         def on_alarm(signum: int, frame: object) -> None:
             # re-arm, so a parser that swallows the first exception is interrupted again
@@ -132,11 +133,14 @@ def parse_deadline(name: str, seconds: float | None = None) -> Iterator[None]:
             raise _timeout(name, limit)
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, limit)
+        outer_left, outer_interval = signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+            if outer_left:
+                left = max(outer_left - (time.monotonic() - started), 0.001)
+                signal.setitimer(signal.ITIMER_REAL, left, outer_interval)
         _deadline.reset(token)
