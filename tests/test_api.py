@@ -209,3 +209,37 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def test_a_query_parameter_may_be_called_name(client: TestClient) -> None:
+    r = client.get("/queries/department", params={"name": "农牧局"})
+    assert r.status_code == 200, r.text
+    assert r.json()["params"]["name"] == "农牧局" and r.json()["rows"]
+
+
+def test_an_unreadable_store_is_503_json_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "s.plankg"
+    with open_store(str(path)) as store:
+        load_all(store)
+    with client_for(str(path)) as c:
+        assert c.get("/health").status_code == 200
+        path.write_bytes(b"this is not a pickle")
+        body = assert_error(c.get("/health"), 503)
+        assert body["ok"] is False and "unreadable" in body["message"]
+        assert_error(c.get("/departments"), 503)
+        assert_error(c.get("/queries/co-leads"), 503)
+
+
+def test_an_answer_reflects_a_new_load_without_a_restart(tmp_path: Path) -> None:
+    from loaders import extract_path
+
+    path = tmp_path / "s.plankg"
+    with open_store(str(path)) as store:
+        store.load(extract_path(SEED))
+    with client_for(str(path)) as c:
+        before = c.get("/plans").json()["count"]
+        with open_store(str(path)) as other:  # another process, e.g. `plankg load`
+            for p in sorted(EXAMPLES.glob("*.txt")):
+                other.load(extract_path(p))
+        after = c.get("/plans").json()["count"]
+    assert after > before
