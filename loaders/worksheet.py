@@ -46,6 +46,8 @@ ABRIDGE = 120
 _SPLIT = re.compile(r"[、,，;；/|\n]+|\s{2,}")
 _SOURCE = re.compile(r"《(?P<title>[^》]+)》\s*(?P<doc>.*)")
 _ANNOTATION = re.compile(r"[(（][^()（）]*(牵头|配合|责任)[^()（）]*[)）]\s*$")
+#: a closing sentence that only assigns responsibility: 由农牧局牵头,教科体局配合。
+_RESPONSIBLE = re.compile(r"(?<=[。;；])\s*由[^。;；]{1,80}(牵头|负责|配合)[^。;；]*[。;；]?\s*$")
 _COLLECTIVE = re.compile(r"^(各|有关|相关|其他)")
 
 
@@ -59,11 +61,20 @@ def source_cell(plan: PlanInfo) -> str:
 
 
 def abridge(task: TaskExtract) -> str:
-    """The task's text without its title and responsibility note, cut to ABRIDGE characters."""
+    """The task's text without its number, title and responsibility note (they have their own
+    columns), cut to ABRIDGE characters.
+
+    >>> t = TaskExtract(id="(2)", number="(二)", level=2, title="提升奶牛种业水平", span=(0, 0),
+    ...                 text="(二)提升奶牛种业水平。实施奶牛良种繁育工程。由农牧局牵头,教科体局配合。")
+    >>> abridge(t)
+    '实施奶牛良种繁育工程。'
+    """
     text = task.text.strip()
+    if task.number and text.startswith(task.number):
+        text = text[len(task.number):].lstrip()
     if task.title and text.startswith(task.title):
         text = text[len(task.title):].lstrip("。.;；,， ")
-    text = _ANNOTATION.sub("", text).strip()
+    text = _RESPONSIBLE.sub("", _ANNOTATION.sub("", text)).strip()
     return text if len(text) <= ABRIDGE else text[: ABRIDGE - 1] + "…"
 
 

@@ -104,10 +104,21 @@ def _search(page, text: str) -> None:  # type: ignore[no-untyped-def]
     page.click("#search-form button[type=submit]")
 
 
-def test_home_lists_the_loaded_plans(page) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_selector("#plans table")
+def test_home_lists_the_plans_and_downloads_a_task_table(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import openpyxl
+
+    page.wait_for_selector("#plan-table")
     assert "阿荣旗“科技兴旗”三年行动实施方案" in page.inner_text("#plans")
     assert page.title() == "plankg 规划协同查询"
+    row = page.locator("#plan-table tr", has_text="阿荣旗“科技兴旗”三年行动实施方案")
+    with page.expect_download() as info:
+        row.locator("a[download]").click()
+    saved = tmp_path / "table.xlsx"
+    info.value.save_as(saved)
+    assert info.value.suggested_filename.endswith(".xlsx")
+    ws = openpyxl.load_workbook(saved)["任务分工表"]
+    sources = {r[7] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(sources) == 1 and "科技兴旗" in next(iter(sources))
 
 
 def test_department_search_to_task_and_source_sentence(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -181,3 +181,23 @@ def test_empty_store_exports_headers_only(tmp_path) -> None:
     empty = EmbeddedStore(tmp_path / "empty.plankg")
     assert task_sheet(export(empty, "xlsx")) == []
     assert export(empty, "csv").decode("utf-8-sig").strip() == ",".join(TASK_HEADERS)
+
+
+# -- over HTTP (the explorer's download links) ------------------------------------------------
+def test_http_download(nx_store: EmbeddedStore) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    with TestClient(create_app(Settings(store_uri=nx_store.uri))) as client:
+        r = client.get("/exports/xlsx", params={"plan": SEED_TITLE})
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
+        assert "filename*=UTF-8''" in r.headers["content-disposition"]
+        assert task_sheet(r.content) == task_sheet(export(nx_store, "xlsx", plan=SEED_TITLE))
+        r = client.get("/exports/csv")
+        assert r.content.startswith(b"\xef\xbb\xbf")
+        bad = client.get("/exports/pdf")
+        assert bad.status_code == 422 and "xlsx, csv, graphml, json" in bad.json()["message"]
+        assert client.get("/exports/json", params={"plan": "没有这个方案"}).status_code == 404

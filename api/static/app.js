@@ -397,10 +397,14 @@ async function showHome() {
   try {
     const plans = await api("queries/plans");
     if (!plans.rows.length) { box.replaceChildren(empty("尚未载入任何方案（plankg load 文件…）")); return; }
-    const cols = plans.columns.slice(0, 5);
+    const cols = [["title", "方案"], ["doc_number", "文号"], ["issued_date", "印发日期"], ["tasks", "任务数"], ["targets", "目标数"]];
+    const cell = (v) => (Array.isArray(v) ? v.join("、") : v ?? "");
     box.replaceChildren(el("h3", {}, `已载入的方案（${plans.rows.length}）`),
-      el("table", {}, el("thead", {}, el("tr", {}, cols.map((c) => el("th", {}, c)))),
-        el("tbody", {}, plans.rows.map((r) => el("tr", {}, cols.map((c) => el("td", {}, Array.isArray(r[c]) ? r[c].join("、") : r[c] ?? "")))))));
+      el("table", { id: "plan-table" },
+        el("thead", {}, el("tr", {}, cols.map(([, h]) => el("th", {}, h)), el("th", {}, "任务分工表"))),
+        el("tbody", {}, plans.rows.map((r) => el("tr", {},
+          cols.map(([c]) => el("td", {}, cell(r[c]))),
+          el("td", {}, el("a", { href: `exports/xlsx?plan=${enc(r.plan)}`, download: true }, "下载 Excel")))))));
   } catch (e) {
     box.replaceChildren(empty(`无法读取方案列表：${e.message}`));
   }
