@@ -23,6 +23,11 @@ DEPARTMENTS_CYPHER = """
 MATCH (d:Department)
 RETURN d.id AS id, d.name AS name, d.aliases AS aliases, d.place AS place
 """
+DEPARTMENT_BY_NAME_CYPHER = """
+MATCH (d:Department)
+WHERE d.name = $name OR $name IN coalesce(d.aliases, [])
+RETURN d.id AS id, d.name AS name, d.aliases AS aliases, d.place AS place
+"""
 CHAINS_CYPHER = """
 MATCH (i:Industry) RETURN i.name AS name
 """
@@ -100,7 +105,13 @@ def ix_departments(ix: Index) -> list[DeptRow]:
             for i, a in ix.depts.items()]
 
 
-def bolt_departments(read: Reader) -> list[DeptRow]:
+def bolt_departments(read: Reader, name: str | None = None) -> list[DeptRow]:
+    """Every department, or (with `name`) those a name or alias matches: the whole list is only
+    read when the name matches none, for the error's list of known names."""
+    if name is not None:
+        hits = read(DEPARTMENT_BY_NAME_CYPHER, {"name": _norm(name)})
+        if hits:
+            return [(r["id"], r["name"], list(r["aliases"] or []), r["place"] or "-") for r in hits]
     return [(r["id"], r["name"], list(r["aliases"] or []), r["place"] or "-")
             for r in read(DEPARTMENTS_CYPHER, {})]
 

@@ -96,7 +96,7 @@ def department_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
 def department_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plans = bolt_plans(read)
     plan = resolve_plan(plans, p["plan"])
-    ids = resolve_department(bolt_departments(read), p["name"])
+    ids = resolve_department(bolt_departments(read, p["name"]), p["name"])
     return _department_rows(_facts_bolt(read, ids, plan), dict(plans))
 
 
@@ -187,7 +187,7 @@ def partners_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
 
 def partners_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(bolt_plans(read), p["plan"])
-    ids = resolve_department(bolt_departments(read), p["name"])
+    ids = resolve_department(bolt_departments(read, p["name"]), p["name"])
     shared: Shared = defaultdict(dict)
     for r in read(PARTNERS_CYPHER, {"ids": ids, "plan": plan}):
         key = (r["partner"], r["place"] or "-", bool(r["collective"]))
@@ -263,7 +263,7 @@ RETURN p.id AS id, p.title AS title, coalesce(p.place, '-') AS place
 
 def compare_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(bolt_plans(read), p["plan"])
-    depts = bolt_departments(read)
+    depts = bolt_departments(read, p["department"])
     ids = resolve_department(depts, p["department"])
     chosen = [(r["id"], r["title"] or "", r["place"]) for r in read(COMPARE_PLANS_CYPHER, {"plan": plan})]
     ids_place = {d: (name, place) for d, name, _, place in depts if d in ids}

@@ -268,7 +268,7 @@ def targets_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(plans, p["plan"])
     names = None
     if p["owner"] is not None:
-        depts = bolt_departments(read)
+        depts = bolt_departments(read, p["owner"])
         ids = set(resolve_department(depts, p["owner"]))
         names = {name for d, name, _, _ in depts if d in ids}
     chain = check_chain(bolt_chains(read), p["industry"]) if p["industry"] is not None else None
