@@ -193,6 +193,54 @@ def serve(
     uvicorn.run(create_app(settings, store=opened), host=host, port=port, log_level="info")
 
 
+@app.command("eval")
+def eval_(
+    plan: Annotated[Path, typer.Argument(help="A plan document (.txt .html .docx .pdf).")],
+    gold: Annotated[Path, typer.Argument(help="Its hand-made gold file (format of tests/data/seed.gold.json).")],
+    as_json: JsonOpt = False,
+    fail_under: Annotated[float | None, typer.Option(
+        "--fail-under", help="Exit 1 when lead or support F1 is below this (0-1).")] = None,
+) -> None:
+    """Score an extraction against a gold file: P/R/F1 of (task, role, department) and of targets."""
+    from loaders.evaluate import evaluate_paths
+
+    report = evaluate_paths(plan, gold)
+    if as_json:
+        _print_json(report)
+    else:
+        _eval_tables(report)
+    if fail_under is not None and min(report["lead"]["f1"], report["support"]["f1"]) < fail_under:
+        raise typer.Exit(1)
+
+
+@app.command()
+def aliases(paths: Paths, as_json: JsonOpt = False) -> None:
+    """Names that may denote one body (for a person to confirm), and the names the registry merged."""
+    from loaders.aliases import alias_report
+
+    report = alias_report(_extract_all(paths))
+    if as_json:
+        _print_json(report)
+    else:
+        _alias_tables(report)
+
+
+def _eval_tables(report: dict[str, Any]) -> None:
+    rows = [{"measure": k, **{c: report[k][c] for c in ("precision", "recall", "f1", "tp", "fp", "fn")}}
+            for k in ("lead", "support", "triples", "targets", "target_fields")]
+    out.print(render.rows_table(f"{report['plan']} vs {report['gold']}",
+                                ["measure", "precision", "recall", "f1", "tp", "fp", "fn"], rows))
+    for line in [*(f"gold task not found: {t}" for t in report["unmatched_tasks"]), *report["differences"]]:
+        out.print(f"  {line}", markup=False)
+
+
+def _alias_tables(report: dict[str, Any]) -> None:
+    out.print(render.rows_table("alias candidates (a person decides; nothing is merged)",
+                                ["plan", "place", "names", "evidence"], report["candidates"]))
+    out.print(render.rows_table("merged by the department registry", ["plan", "name", "aliases"],
+                                report["merged"]))
+
+
 def main() -> None:
     """Console entry point: PlankgError -> one line on stderr, exit 2 for query errors else 1."""
     try:

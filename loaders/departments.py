@@ -250,11 +250,16 @@ class Canon:
                 e = self.reg.lookup(rest)
                 if e:
                     return e
-                if p in (self.place, (self.place or "") + "委"):
+                # the plan's own place or level prefix goes (县商务和投资促进局 -> 商务和投资促进局),
+                # unless it starts a word (市场…, 区域…, 县级…)
+                if not _WORD_AFTER_PREFIX.match(name) and looks_like_department(rest, self.reg):
                     return Entry(rest, bool(_COLLECTIVE_RE.match(rest)), _scope(rest))
         if _COLLECTIVE_RE.match(name):
             return Entry(name, True, scope_of(name))
         return Entry(name)
+
+
+_WORD_AFTER_PREFIX = re.compile(r"^(?:市场|市政(?!府)|市民|区域|区块|县域|旗县|市县|县乡|[省市县区旗]级|[省市县区旗]直)")
 
 
 def _scope(name: str) -> str | None:

@@ -203,3 +203,11 @@ def _num_eq(a: Any, b: Any) -> bool:
         return abs(float(a) - float(b)) < 1e-9
     except (TypeError, ValueError):
         return False
+
+
+def evaluate_paths(plan: str | os.PathLike[str], gold: str | os.PathLike[str]) -> dict[str, Any]:
+    """`plankg eval`: extract `plan`, score it against `gold`, return a JSON-ready report."""
+    from loaders import extract_path
+
+    scores = evaluate(extract_path(plan), load_gold(gold))
+    return {"plan": str(plan), "gold": str(gold), **scores.as_dict()}
