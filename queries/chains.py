@@ -22,13 +22,14 @@ from queries.spec import PLAN, ParamSpec, QuerySpec, Reader, Row
 CO_LEADS_CYPHER = """
 MATCH (a:Department)-[:LEADS]->(t:Task)<-[:LEADS]-(b:Department)
 WHERE a.id < b.id AND ($plan IS NULL OR t.plan = $plan)
-MATCH (t)-[:CONCERNS]->(i:Industry)
+OPTIONAL MATCH (t)-[:CONCERNS]->(i:Industry)
+WITH a, b, t, i
 WHERE $industry IS NULL OR i.name = $industry
 RETURN i.name AS industry, a.place AS place, a.name AS a, b.name AS b,
        collect([t.plan, t.order, t.number, t.title]) AS tasks
 """
 
-PairKey = tuple[str, str, str, str]
+PairKey = tuple[str | None, str, str, str]  # chain (None: the task names none), place, a, b
 
 
 def _pair_rows(pairs: dict[PairKey, list[tuple[str, int, str]]]) -> list[Row]:
@@ -37,7 +38,8 @@ def _pair_rows(pairs: dict[PairKey, list[tuple[str, int, str]]]) -> list[Row]:
         labels = [lab for _, _, lab in sorted(set(tasks))]
         rows.append({"industry": chain, "place": place, "lead_a": a, "lead_b": b,
                      "tasks": labels, "task_count": len(labels)})
-    rows.sort(key=lambda r: (r["industry"], r["place"], -r["task_count"], r["lead_a"], r["lead_b"]))
+    rows.sort(key=lambda r: (r["industry"] is None, r["industry"] or "", r["place"], -r["task_count"],
+                             r["lead_a"], r["lead_b"]))
     return rows
 
 
@@ -47,8 +49,8 @@ def _co_leads_table(ix: Index, plan: str | None) -> dict[PairKey, list[tuple[str
         pairs: dict[PairKey, list[tuple[str, int, str]]] = defaultdict(list)
         for t in ix.plan_tasks(plan):
             leads = ix.leads.get(t, [])
-            chains = ix.chains.get(t)
-            if len(leads) < 2 or not chains:
+            chains: list[str | None] = list(ix.chains.get(t, [])) or [None]
+            if len(leads) < 2:
                 continue
             ta = ix.tasks[t]
             item = (ta.get("plan", ""), ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
@@ -88,7 +90,7 @@ CO_LEADS = QuerySpec(
     params=[ParamSpec("industry", "str", None, "only this industry chain (e.g. 乳业)"), PLAN],
     columns=["industry", "place", "lead_a", "lead_b", "tasks", "task_count"],
     column_help={
-        "industry": "the industry chain the tasks concern",
+        "industry": "the industry chain the tasks concern (empty: tasks that name no chain)",
         "place": "the place (旗/县/市) the departments belong to",
         "lead_a": "one lead department (the pair is in name order)",
         "lead_b": "the other lead department",

@@ -100,6 +100,13 @@ def test_co_leads_dairy_pairs_the_farming_and_science_bureaus(seed_store):
     assert pair[0]["task_count"] == len(pair[0]["tasks"])
 
 
+def test_co_leads_without_a_chain_still_pair(seed_store):
+    rows = queries.run(seed_store, "co-leads").rows
+    talent = [r for r in rows if r["tasks"] == ["(16) 实施高层次人才引进计划"]]
+    assert [(r["industry"], r["lead_a"], r["lead_b"]) for r in talent] == [(None, "人社局", "组织部")]
+    assert rows[-1]["industry"] is None and rows[0]["industry"] is not None
+
+
 def test_science_bureau_leads_the_most_tasks(seed_store):
     rows = queries.run(seed_store, "workload").rows
     assert rows[0]["department"] == "教科体局"
