@@ -8,8 +8,9 @@ of them alike:
   bare        a FastAPI app with one route returning a constant (the baseline)
   department  GET /departments/农牧局?place=阿荣旗 on plankg's app over the embedded store
   co-leads    GET /queries/co-leads?industry=乳业 on the same app
-Prints one JSON object: requests/s, p50/p99 latency (ms) per scenario, and each plankg scenario's
-throughput as a fraction of the bare one's. Goal (issue 6): p99 <= 50 ms, ratio >= 0.5.
+Prints one JSON object: requests/s, p50/p99 latency (ms) and the server's CPU time per request
+per scenario, and each plankg scenario's throughput (and CPU cost) as a fraction of the bare
+one's. Goal (issue 6): p99 <= 50 ms, ratio >= 0.5.
 
 The load generator is a minimal HTTP/1.1 keep-alive client on asyncio streams (in this process),
 cheaper per request than an HTTP library so that the servers, not the client, are measured.
@@ -82,6 +83,16 @@ def build_store(path: Path, synthetic_plans: int) -> None:
             store.load(extract_text(text, source=gold.file))
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): the server's own cost per
+    request, which background load on the machine does not inflate the way it does latency."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,7 +118,7 @@ def start(kind: str, store: str) -> tuple[subprocess.Popen[bytes], int]:
 
 # -- load generator --------------------------------------------------------------------------
 async def _one_client(port: int, path: str, *, until: float, record_from: float,
-                      latencies: list[float], errors: list[str]) -> None:
+                      latencies: list[float], errors: list[str], served: list[int]) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n".encode()
     try:
@@ -120,6 +131,7 @@ async def _one_client(port: int, path: str, *, until: float, record_from: float,
                           if line.lower().startswith(b"content-length:"))
             await reader.readexactly(length)
             done = time.perf_counter()
+            served[0] += 1
             if status != 200:
                 errors.append(str(status))
             elif now >= record_from:
@@ -134,10 +146,11 @@ async def _load(port: int, path: str, clients: int, seconds: float, warmup: floa
     record_from, until = start_at + warmup, start_at + warmup + seconds
     latencies: list[float] = []
     errors: list[str] = []
+    served = [0]
     await asyncio.gather(*(_one_client(port, path, until=until, record_from=record_from,
-                                       latencies=latencies, errors=errors)
+                                       latencies=latencies, errors=errors, served=served)
                            for _ in range(clients)))
-    return {"latencies": latencies, "errors": len(errors)}
+    return {"latencies": latencies, "errors": len(errors), "served": served[0]}
 
 
 def _summary(ordered: list[float], seconds: float) -> dict[str, Any]:
@@ -160,7 +173,11 @@ def run(clients: int, seconds: float, warmup: float, plans: int, rounds: int) ->
         try:
             for _ in range(rounds):
                 for name, (kind, path) in SCENARIOS.items():
-                    samples[name].append(asyncio.run(_load(servers[kind][1], path, clients, per_round, warmup)))
+                    proc, port = servers[kind]
+                    cpu_before = _cpu_seconds(proc.pid)
+                    sample = asyncio.run(_load(port, path, clients, per_round, warmup))
+                    sample["cpu"] = _cpu_seconds(proc.pid) - cpu_before
+                    samples[name].append(sample)
         finally:
             for proc, _ in servers.values():
                 proc.terminate()
@@ -168,12 +185,16 @@ def run(clients: int, seconds: float, warmup: float, plans: int, rounds: int) ->
     results: dict[str, Any] = {}
     for name, runs in samples.items():
         latencies = sorted(x for r in runs for x in r.pop("latencies"))
+        served = sum(r["served"] for r in runs)
         results[name] = {"path": SCENARIOS[name][1], **_summary(latencies, seconds),
-                         "errors": sum(r["errors"] for r in runs)}
+                         "errors": sum(r["errors"] for r in runs),
+                         "server_cpu_us_per_request": round(sum(r["cpu"] for r in runs) / max(served, 1) * 1e6)}
     bare = results["bare"]["rps"] or 1.0
     for name in ("department", "co-leads"):
         r = results[name]
         r["ratio_to_bare"] = round(r["rps"] / bare, 3)
+        r["cpu_ratio_to_bare"] = round(results["bare"]["server_cpu_us_per_request"]
+                                       / max(r["server_cpu_us_per_request"], 1), 3)
         r["meets_goal"] = r["p99_ms"] <= GOAL_P99_MS and r["ratio_to_bare"] >= GOAL_RATIO and not r["errors"]
     return {"benchmark": "api", "store": "embedded", "clients": clients, "seconds": seconds,
             "rounds": rounds, "synthetic_plans": plans, "cpus": os.cpu_count(),
