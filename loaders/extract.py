@@ -111,8 +111,10 @@ def extract_text(
         skip.append((0, n.body_start - n.start))  # the heading's own number (① reads as 1)
         plain = _blank(own, skip)
         inds = tax.find(plain)
-        ent_names = [c for _, c, _ in ents.find(plain)] + lexicon.pattern_names(plain, "enterprise")
-        part_names = [c for _, c, _ in parts.find(plain)] + lexicon.pattern_names(plain, "partner")
+        ent_names = [c for _, c, _ in ents.find(plain)] + [
+            ents.terms.get(x, x) for x in lexicon.pattern_names(plain, "enterprise")]
+        part_names = [c for _, c, _ in parts.find(plain)] + [
+            parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")]
         deadline = _norm_deadline(n.roles.deadline)
         parent = n.parent
         while parent is not None and parent not in path_of:
@@ -209,8 +211,14 @@ def _select_tasks(nodes: list[_Node]) -> list[int]:
     sections are tasks, so that coverage shows them as unassigned."""
     keep: set[int] = set()
     responsible = [i for i, n in enumerate(nodes) if not n.roles.empty()]
+    siblings: dict[int | None, list[int]] = {}
+    for i, n in enumerate(nodes):
+        siblings.setdefault(n.parent, []).append(i)
     for i in responsible:
         keep.add(i)
+        # its siblings in the same numbering are tasks too, annotated or not (coverage shows them)
+        if nodes[i].parent is not None:
+            keep.update(j for j in siblings[nodes[i].parent] if _same_style(nodes[j], nodes[i]))
         p = nodes[i].parent
         while p is not None:
             if nodes[p].parent is not None:
@@ -228,6 +236,11 @@ def _select_tasks(nodes: list[_Node]) -> list[int]:
     keep = {i for i in keep if not _NOT_TASK_SECTION.search(nodes[i].section) or not nodes[i].roles.empty()
             or any(not nodes[c].roles.empty() for c in nodes[i].children)}
     return sorted(keep, key=lambda i: (nodes[i].start, i))
+
+
+def _same_style(a: _Node, b: _Node) -> bool:
+    return a.level == b.level and a.number[:1].isdigit() == b.number[:1].isdigit() and (
+        a.number.startswith("(") == b.number.startswith("("))
 
 
 def _covered(nodes: list[_Node], task_idx: list[int]) -> set[int]:

@@ -205,6 +205,8 @@ def _cell_spans(ln: Line, cells: list[str]) -> list[tuple[int, int]]:
 def _is_party_cell(cell: str, reg: Registry) -> bool:
     if cell in _EMPTY:
         return True
+    if cell.endswith(("。", ";")):
+        return False
     parts = [p for name in split_names(cell) for p in split_glued(name, reg)]
     return bool(parts) and all(looks_like_department(p, reg) for p in parts)
 
