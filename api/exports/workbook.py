@@ -32,7 +32,7 @@ from loaders.worksheet import (
     task_row,
 )
 
-DEPT_HEADERS = ("部门", "别名", "牵头任务数", "牵头任务", "配合任务数", "配合任务")
+DEPT_HEADERS = ("部门", "地区", "别名", "牵头任务数", "牵头任务", "配合任务数", "配合任务")
 TARGET_HEADERS = ("序号", "重点任务", "目标", "数值", "单位", "完成时限", "周期", "牵头单位", "来源")
 #: widest a column grows before its text wraps, in Latin character widths
 MAX_WIDTH = {"具体内容": 60, "目标": 40, "牵头任务": 50, "配合任务": 50, "重点任务": 34}
@@ -50,21 +50,23 @@ def task_rows(extracts: Sequence[PlanExtract]) -> list[dict[str, str]]:
 
 
 def department_rows(extracts: Sequence[PlanExtract]) -> list[dict[str, Any]]:
-    roles: dict[str, dict[str, list[str]]] = {}
-    aliases: dict[str, set[str]] = {}
+    """Per department (of a place: same-named bodies of two places stay apart) its tasks."""
+    roles: dict[tuple[str, str], dict[str, list[str]]] = {}
+    aliases: dict[tuple[str, str], set[str]] = {}
+    many = len(extracts) > 1
     for ex in extracts:
+        place = ex.plan.place or ""
         for d in ex.departments:
-            aliases.setdefault(d.name, set()).update(a for a in d.aliases if a != d.name)
-        many = len(extracts) > 1
+            aliases.setdefault((place, d.name), set()).update(a for a in d.aliases if a != d.name)
         for t in ex.tasks:
             label = f"{t.id} {t.title}" + (f"（{ex.plan.title}）" if many else "")
             for role, names in (("lead", t.lead), ("support", t.support)):
                 for n in names:
-                    roles.setdefault(n, {"lead": [], "support": []})[role].append(label)
+                    roles.setdefault((place, n), {"lead": [], "support": []})[role].append(label)
     rows = []
-    for name in sorted(roles, key=lambda n: (-len(roles[n]["lead"]), -len(roles[n]["support"]), n)):
-        r = roles[name]
-        rows.append({"部门": name, "别名": names_cell(sorted(aliases.get(name, ()))),
+    for key in sorted(roles, key=lambda k: (-len(roles[k]["lead"]), -len(roles[k]["support"]), k[1], k[0])):
+        r = roles[key]
+        rows.append({"部门": key[1], "地区": key[0], "别名": names_cell(sorted(aliases.get(key, ()))),
                      "牵头任务数": len(r["lead"]), "牵头任务": "\n".join(r["lead"]),
                      "配合任务数": len(r["support"]), "配合任务": "\n".join(r["support"])})
     return rows
