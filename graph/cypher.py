@@ -83,15 +83,12 @@ def merge_relations(rtype: str, src_label: str | None, dst_label: str | None) ->
 
 
 # -- removing one plan's facts (graph.stores.embedded._remove_plan, step by step) --------------
-def plan_relation_endpoints(rtype: str) -> str:
+def delete_plan_relations(rtype: str) -> str:
+    """Delete one type's relations asserted by plan $pid; return their endpoints (orphan check)."""
     return (
-        f"MATCH (a)-[e:{ident(rtype)}]->(b) WHERE e.plan = $pid "
+        f"MATCH (a)-[e:{ident(rtype)}]->(b) WHERE e.plan = $pid DELETE e "
         "RETURN a.id AS a, labels(a) AS a_labels, b.id AS b, labels(b) AS b_labels"
     )
-
-
-def delete_plan_relations(rtype: str) -> str:
-    return f"MATCH ()-[e:{ident(rtype)}]->() WHERE e.plan = $pid DELETE e"
 
 
 def delete_owned_nodes(label: str) -> str:

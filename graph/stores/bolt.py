@@ -200,7 +200,10 @@ class BoltStore(Store):
         def work(tx: Any) -> bool:
             state = self._tx(tx, cypher.PLAN_STATE, pid=rec.plan_id).single()
             replaced = bool(state and state["loaded"])
-            self._remove_plan(tx, rec.plan_id, keep_plan_node=True)
+            # only a loaded plan has facts to replace (a reference node is already bare), so a
+            # first load skips the removal statements
+            if replaced:
+                self._remove_plan(tx, rec.plan_id, keep_plan_node=True)
             self._apply(tx, rec)
             return replaced
 
@@ -228,11 +231,10 @@ class BoltStore(Store):
     def _remove_plan(self, tx: Any, pid: str, *, keep_plan_node: bool) -> None:
         """graph.stores.embedded._remove_plan, statement by statement."""
         touched: dict[str, str | None] = {}
-        for rtype in RELATIONS:
-            for row in self._tx(tx, cypher.plan_relation_endpoints(rtype), pid=pid):
+        for rtype in RELATIONS:  # per type, so Neo4j can use its relationship `plan` indexes
+            for row in self._tx(tx, cypher.delete_plan_relations(rtype), pid=pid):
                 touched[row["a"]] = _label(row["a_labels"])
                 touched[row["b"]] = _label(row["b_labels"])
-            self._tx(tx, cypher.delete_plan_relations(rtype), pid=pid).consume()
         for label in cypher.OWNED_LABELS:
             self._tx(tx, cypher.delete_owned_nodes(label), pid=pid).consume()
         state = self._tx(tx, cypher.PLAN_NODE_DEGREE, pid=pid).single()
