@@ -4,7 +4,7 @@ A case is any test marked `reliability`, or any test in a file listed in CASE_FI
 adds the marker to those, so `pytest -m reliability` runs exactly the cases). At the end of a
 session the plugin writes the intro (tests/reliability/intro.md) followed by one table per test
 file: case, outcome. The output has no timings or dates, so the file changes only when a case or
-an outcome does.
+an outcome does (or a test's recorded evidence: `record_property("evidence", "...")`).
 
 The doc is written only by a run that could see every case: the default run (`make test`, no
 paths, no -k, -m absent or `reliability`), or when `--reliability-doc PATH` asks for it. A run of
@@ -108,6 +108,10 @@ class Collector:
                 case.outcome = "FAILED" if report.when == "call" else f"ERROR in {report.when}"
             elif case.outcome in ("not run",):
                 case.outcome = "passed"
+            # a test may add a short measured fact: record_property("evidence", "...")
+            evidence = [str(v) for k, v in report.user_properties if k == "evidence"]
+            if evidence and report.when == "call":
+                case.outcome += " — " + "; ".join(evidence).replace("|", "\\|")
 
     def _target(self, session: pytest.Session) -> Path | None:
         opt = self.config.getoption("--reliability-doc")
