@@ -243,3 +243,15 @@ def test_an_answer_reflects_a_new_load_without_a_restart(tmp_path: Path) -> None
                 other.load(extract_path(p))
         after = c.get("/plans").json()["count"]
     assert after > before
+
+
+@pytest.mark.bolt
+def test_upload_loads_into_the_bolt_store(bolt_loaded: str) -> None:
+    with client_for(bolt_loaded, api_token="t0ken") as c:
+        before = {p["id"] for p in c.get("/plans").json()["data"]}
+        r = c.post("/plans", files={"file": ("seed.txt", SEED.read_bytes(), "text/plain")},
+                   headers={"Authorization": "Bearer t0ken"})
+        assert r.status_code == 201, r.text
+        assert r.json()["replaced"] is True and r.json()["plan_id"] in before
+        assert {p["id"] for p in c.get("/plans").json()["data"]} == before
+        assert c.get("/health").json()["store"] == "bolt"
