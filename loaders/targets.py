@@ -42,7 +42,7 @@ _BEFORE = (
 )
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
 _CADENCE_RE = re.compile(r"每年|年均|每季度|每月|每半年|逐年|每年度")
-_YEAR_END = re.compile(r"年底前|年内|年底")
+_YEAR_END = re.compile(r"(?<![\d年])(?:年底前|年内|年底)")
 _RANGE_YEARS = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~)\s*((?:19|20)\d{2})\s*年")
 _MARKED_YEAR = re.compile(
     r"(?:到|至|截至|截止到?|于)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)"

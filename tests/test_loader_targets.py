@@ -1,0 +1,87 @@
+"""Quantified targets: numerals, ranges, units, comparators, deadlines, cadence, owner task."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders import extract_text
+from loaders.targets import cn_to_number
+
+HEAD = "某县人民政府办公室关于印发《某县产业发展三年行动方案》的通知\n2023年3月1日\n某县产业发展三年行动方案\n(2023—2025年)\n"
+
+
+def targets(sentence: str):
+    ex = extract_text(HEAD + "二、重点任务\n(一)发展产业。" + sentence + "(牵头单位:县发改局)\n")
+    return [(g.value, g.value_max, g.unit, g.comparator, g.deadline, g.cadence) for g in ex.targets]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("培育龙头企业两个。", [(2, None, "个", None, "2025", None)]),
+        ("新增规上企业五家。", [(5, None, "家", None, "2025", None)]),
+        ("建设示范基地三至五个。", [(3, 5, "个", None, "2025", None)]),
+        ("引进领军人才1—3名。", [(1, 3, "名", None, "2025", None)]),
+        ("建设冷库3~5座。", [(3, 5, "座", None, "2025", None)]),
+        ("规上工业增加值增长8%以上。", [(8, None, "%", ">=", "2025", None)]),
+        ("产业产值突破50亿元。", [(50, None, "亿元", ">=", "2025", None)]),
+        ("培训农民不少于2000人次。", [(2000, None, "人次", ">=", "2025", None)]),
+        ("审批时间压缩至3个工作日以内。", [(3, None, "个工作日", "<=", "2025", None)]),
+        ("PM2.5浓度控制在35微克/立方米以内。", [(35, None, "微克/立方米", "<=", "2025", None)]),
+        ("单位能耗下降不超过15%。", [(15, None, "%", "<=", "2025", None)]),
+        ("力争到2024年建成智慧牧场10个。", [(10, None, "个", None, "2024", None)]),
+        ("2024年底前完成改造120个小区。", [(120, None, "个", None, "2024", None)]),
+        ("年底前建成服务站30个。", [(30, None, "个", None, "2023", None)]),
+        ("三年内引进团队十个以上。", [(10, None, "个", ">=", "2025", None)]),
+        ("每年新增高新技术企业2家以上。", [(2, None, "家", ">=", None, "每年")]),
+        ("奶牛存栏达到5万头,生鲜乳产量年均增长8%。", [(5, None, "万头", None, "2025", None),
+                                                   (8, None, "%", None, None, "每年")]),
+        ("发放贷款1.5亿元。", [(1.5, None, "亿元", None, "2025", None)]),
+        ("建成存栏千头以上牧场两个。", [(2, None, "个", None, "2025", None)]),
+        ("改造2000年底前建成的小区120个。", [(120, None, "个", None, "2025", None)]),
+    ],
+)
+def test_target_values_units_comparators_deadlines(sentence, expected):
+    assert targets(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "实施七大行动,落实三项措施。",  # counts in passing
+        "培育一批龙头企业,打造一个品牌。",
+        "于10月30日前报县发改局备案,用3个月时间完成摸底。",
+        "推进5G网络建设和第1批试点。",
+        "通过3年努力,产业实力明显增强。",
+    ],
+)
+def test_no_target_in_manner_of_speech(sentence):
+    assert targets(sentence) == []
+
+
+def test_target_text_span_and_owner():
+    text = HEAD + "二、重点任务\n(一)发展产业。力争通过3年努力,选育推广2个种业创新成果。(牵头单位:县农业农村局)\n"
+    ex = extract_text(text)
+    [g] = ex.targets
+    assert g.text == "力争通过3年努力,选育推广2个种业创新成果"
+    assert ex.text[g.span[0]: g.span[1]] == g.text
+    assert g.task == ex.tasks[0].id
+
+
+def test_plan_level_targets_have_no_task():
+    text = HEAD + "一、发展目标\n到2025年,全县规上工业企业达到100家。\n二、重点任务\n(一)甲。(牵头单位:县工信局)\n"
+    ex = extract_text(text)
+    [g] = ex.targets
+    assert (g.task, g.value, g.unit, g.deadline) == (None, 100, "家", "2025")
+
+
+def test_a_task_deadline_line_dates_its_targets():
+    text = HEAD + "二、重点任务\n(一)甲。新建冷库5座。\n牵头单位:县商务局\n完成时限:2024年6月底前\n"
+    [g] = extract_text(text).targets
+    assert g.deadline == "2024"
+
+
+@pytest.mark.parametrize(("raw", "value"), [("3", 3), ("十二", 12), ("两", 2), ("三十", 30), ("一百五十", 150),
+                                            ("2.5", 2.5), ("十", 10)])
+def test_chinese_numerals(raw, value):
+    assert cn_to_number(raw) == value
