@@ -385,6 +385,17 @@ function drawGraph(nodes, edges) {
     const href = evt.target.data("href");
     if (href) location.hash = href;
   });
+  // task nodes show their number only: the title appears on hover
+  const tip = document.getElementById("graph-tip");
+  cy.on("mouseover", "node", (evt) => {
+    const p = evt.target.renderedPosition();
+    tip.textContent = evt.target.data("title");
+    tip.style.left = `${p.x + 12}px`;
+    tip.style.top = `${p.y + 12}px`;
+    tip.hidden = false;
+    container.style.cursor = "pointer";
+  });
+  cy.on("mouseout", "node", () => { tip.hidden = true; container.style.cursor = ""; });
   // a test or a person can read which node is which without pixels
   container.dataset.nodes = String(nodes.length);
 }
