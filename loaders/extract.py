@@ -167,6 +167,8 @@ def _heading_nodes(norm: str, heads: list[Heading]) -> list[_Node]:
     for h in heads:
         eol = norm.find("\n", h.body_start, h.end)
         first_line = norm[h.body_start: eol if eol >= 0 else h.end]
+        while h.end > h.start and norm[h.end - 1].isspace():  # spans end at the last character
+            h.end -= 1
         nodes.append(_Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
                            h.body_start, h.parent, list(h.children)))
     for n in nodes:
