@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 
 import queries
@@ -17,6 +18,8 @@ from api.settings import Settings
 from graph.dialect import Dialect, Server
 from graph.stores.bolt import BoltStore
 from tests.support.fake_driver import FakeDriver
+
+pytestmark = pytest.mark.reliability
 
 #: each carries 注入, which no Cypher text of ours contains
 INJECTIONS = (
