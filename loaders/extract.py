@@ -99,7 +99,7 @@ def extract_text(
     tasks: list[TaskExtract] = []
     targets: list[TargetExtract] = []
     issue_year = hdr.issued_date[:4] if hdr.issued_date else hdr.period[0]
-    path_of = {i: nodes[i].path for i in task_idx}
+    path_of = _unique_ids({i: nodes[i].path for i in task_idx})
     for i in task_idx:
         n = nodes[i]
         lead_w, support_w = resolve(n.roles, first_is_lead)
@@ -120,7 +120,7 @@ def extract_text(
         while parent is not None and parent not in path_of:
             parent = nodes[parent].parent
         tasks.append(TaskExtract(
-            id=n.path, number=n.number, parent=path_of.get(parent) if parent is not None else None,
+            id=path_of[i], number=n.number, parent=path_of.get(parent) if parent is not None else None,
             level=n.level, title=n.title, text=own, lead=lead, support=support,
             persons=list(dict.fromkeys(n.roles.persons)),
             industries=list(dict.fromkeys(t for t, _, _ in inds)),
@@ -130,7 +130,7 @@ def extract_text(
             annotation="; ".join(norm[a.start: a.end] for a in n.annotations) or None,
         ))
         for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
-            targets.append(_target(t, n.path, len(targets)))
+            targets.append(_target(t, path_of[i], len(targets)))
     task_set = set(task_idx)
     first = min([n.start for n in nodes] + [len(norm)])
     for t in find_targets(norm[hdr.body_start: first], hdr.body_start, hdr.period[1], issue_year):
@@ -147,7 +147,7 @@ def extract_text(
         level=hdr.level, doc_id=document_id(norm), source=source,
     )
     covered = _covered(nodes, task_idx)
-    leaves = [nodes[i].path for i in task_idx
+    leaves = [path_of[i] for i in task_idx
               if not any(c in path_of for c in nodes[i].children) and i not in covered]
     return PlanExtract(
         plan=info, tasks=tasks, departments=departments, targets=targets,
@@ -307,6 +307,17 @@ def _norm_deadline(raw: str | None) -> str | None:
         return None
     ys = _YEAR.findall(raw)
     return ys[-1][0] if ys else None
+
+
+def _unique_ids(paths: dict[int, str]) -> dict[int, str]:
+    """Task ids from heading paths, made unique: a number repeated under one parent (a typo, a
+    pasted block) would otherwise merge two tasks into one graph node. Repeats get ~2, ~3."""
+    seen: dict[str, int] = {}
+    out: dict[int, str] = {}
+    for i, path in paths.items():
+        seen[path] = seen.get(path, 0) + 1
+        out[i] = path if seen[path] == 1 else f"{path}~{seen[path]}"
+    return out
 
 
 def _target(t: object, task: str | None, k: int) -> TargetExtract:
