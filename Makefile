@@ -57,3 +57,12 @@ $(WEB_VENDOR): web/package.json web/package-lock.json web/build.mjs
 
 clean:
 	rm -rf $(VENV) .plankg build *.egg-info
+
+# Re-draw docs/notebook_*.png by executing the analyst notebooks on the bundled plans
+# (embedded store; the notebooks themselves stay without outputs).
+.PHONY: notebook-figures
+notebook-figures: $(DEVSTAMP)
+	cd notebooks && for nb in *.ipynb; do \
+		env -u NEO4J_URI PLANKG_FIGURES=$(CURDIR)/docs PYTHONPATH=$(CURDIR) \
+		$(abspath $(BIN))/jupyter nbconvert --to notebook --execute --stdout "$$nb" >/dev/null || exit 1; \
+	done
