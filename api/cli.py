@@ -67,8 +67,7 @@ def load(paths: Paths, store: StoreOpt = None) -> None:
     """
     extracts = _extract_all(paths)
     with open_store(store) as s:
-        for e in extracts:
-            r = s.load(e)
+        for r in s.load_many(extracts):
             verb = "replaced" if r.replaced else "loaded"
             out.print(f"{verb} {r.title} ({r.nodes} nodes, {r.relations} relations) -> {s.uri}")
 

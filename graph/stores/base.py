@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,10 @@ class Store(ABC):
     @abstractmethod
     def load(self, extract: PlanExtract) -> LoadResult:
         """Write one document atomically, replacing an earlier version of the same plan."""
+
+    def load_many(self, extracts: Iterable[PlanExtract]) -> list[LoadResult]:
+        """Load several documents; each is atomic on its own (stores may batch more strictly)."""
+        return [self.load(e) for e in extracts]
 
     @abstractmethod
     def drop_plan(self, plan_id: str) -> bool:

@@ -167,13 +167,19 @@ class EmbeddedStore(Store):
 
 
 def _remove_plan(g: nx.MultiDiGraph, pid: str, *, keep_plan_node: bool) -> None:
-    """Delete what plan `pid` asserted; shared nodes left without relations go too."""
-    doomed_edges = [(u, v, k) for u, v, k, p in g.edges(keys=True, data=OWNED) if p == pid]
+    _remove_plans(g, {pid}, keep_plan_node=keep_plan_node)
+
+
+def _remove_plans(g: nx.MultiDiGraph, pids: set[str], *, keep_plan_node: bool = True) -> None:
+    """Delete what the plans asserted, in one pass over the graph; shared nodes left without
+    relations go too."""
+    if not pids:
+        return
+    doomed_edges = [(u, v, k) for u, v, k, p in g.edges(keys=True, data=OWNED) if p in pids]
     touched = {n for u, v, _ in doomed_edges for n in (u, v)}
     g.remove_edges_from(doomed_edges)
-    owned = [n for n, p in g.nodes(data=OWNED) if p == pid and n != pid]
-    g.remove_nodes_from(owned)
-    if pid in g:
+    g.remove_nodes_from([n for n, p in g.nodes(data=OWNED) if p in pids and n not in pids])
+    for pid in pids & set(g):
         if keep_plan_node or g.in_degree(pid) > 0:
             # another plan still IMPLEMENTS this one: it stays, as a reference only
             title = g.nodes[pid].get("title")
@@ -181,23 +187,6 @@ def _remove_plan(g: nx.MultiDiGraph, pid: str, *, keep_plan_node: bool) -> None:
             g.nodes[pid].update({"id": pid, "label": "Plan", "title": title})
         else:
             g.remove_node(pid)
-    for n in touched:
-        if n in g and n != pid and OWNED not in g.nodes[n] and g.degree(n) == 0:
-            g.remove_node(n)
-
-
-def _remove_plans(g: nx.MultiDiGraph, pids: set[str]) -> None:
-    """`_remove_plan(keep_plan_node=True)` for several plans with one pass over the graph."""
-    if not pids:
-        return
-    doomed_edges = [(u, v, k) for u, v, k, p in g.edges(keys=True, data=OWNED) if p in pids]
-    touched = {n for u, v, _ in doomed_edges for n in (u, v)}
-    g.remove_edges_from(doomed_edges)
-    g.remove_nodes_from([n for n, p in g.nodes(data=OWNED) if p in pids and n not in pids])
-    for pid in pids:
-        title = g.nodes[pid].get("title")
-        g.nodes[pid].clear()
-        g.nodes[pid].update({"id": pid, "label": "Plan", "title": title})
     for n in touched:
         if n in g and n not in pids and OWNED not in g.nodes[n] and g.degree(n) == 0:
             g.remove_node(n)
