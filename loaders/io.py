@@ -4,6 +4,7 @@ charset-normalizer. Every failure is a one-line ParseError naming the file."""
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import zipfile
@@ -239,6 +240,17 @@ _END_PUNCT = "。;;::!?!?)）〕】\"”"
 
 
 def _pdf_text(data: bytes, name: str) -> str:
+    # pypdf logs its complaints about broken files; the user gets our one-line ParseError instead
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        return _pdf_text_quiet(data, name)
+    finally:
+        log.setLevel(level)
+
+
+def _pdf_text_quiet(data: bytes, name: str) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
