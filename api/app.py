@@ -208,8 +208,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     _document_limits(app, settings)
     _install_handlers(app)
-    for module in (catalog, entities, plans_write, health):
-        app.include_router(module.router)
+    for module in (entities, catalog, plans_write, health):
+        # the routes themselves, not `include_router`: recent FastAPI matches an included router
+        # as a nested router on every request, ~20% of a lookup's cost in the benchmark
+        app.router.routes.extend(module.router.routes)
     mount_explorer(app)
     if settings.cors_origins:
         app.add_middleware(
