@@ -20,13 +20,14 @@ import networkx as nx
 
 from graph.errors import QueryError, StoreError, UnknownQuery
 from queries.chains import CO_LEADS, INDUSTRY_LEADS
+from queries.commitments import ENTERPRISES, PHASES, TARGETS
 from queries.common import bolt_plans, ix_plans
 from queries.common import resolve_plan as _resolve_plan
 from queries.departments import COMPARE, DEPARTMENT, PARTNERS
 from queries.diagnostics import GAPS, OVERLAPS
 from queries.index import Index, index_of, no_gc
 from queries.network import PATH, WORKLOAD, coresponsibility_from_index, coresponsibility_from_reader
-from queries.plans import ENTERPRISES, LINEAGE, PHASES, PLANS, TARGETS
+from queries.plans import LINEAGE, PLANS
 from queries.spec import ParamSpec, QueryResult, QuerySpec, Reader, Row
 
 if TYPE_CHECKING:
