@@ -301,11 +301,13 @@ def department(*, store: Store, name: str, place: str | None = None) -> Row:
                    industries=sorted(chains.values(), key=lambda c: (c["name"] or "", c["id"])),
                    co_leads=sorted(co_rows, key=lambda c: (-c["tasks"], c["name"] or "", c["id"])))
         return row
-    node = _read(store, "department", """
+    nodes = _read(store, "department", """
         MATCH (d:Department {id: $id})
         RETURN d.id AS id, d.name AS name, d.place AS place, d.aliases AS aliases,
-               d.collective AS collective, d.scope AS scope""", id=did)[0]
-    row = {**_dept_row(node), "scope": node.get("scope")}
+               d.collective AS collective, d.scope AS scope""", id=did)
+    if not nodes:  # dropped by another writer since it was resolved
+        raise NotFound(f"no department named {name!r}")
+    row = {**_dept_row(nodes[0]), "scope": nodes[0].get("scope")}
     for role, rtype in (("leads", "LEADS"), ("supports", "SUPPORTS")):
         row[role] = _cy_tasks(store, f"department-{role}", f"""
             MATCH (:Department {{id: $id}})-[r:`{rtype}`]->(t:Task)
