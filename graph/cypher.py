@@ -143,8 +143,11 @@ def neo4j_relation_plan_index(rtype: str) -> str:
     return f"CREATE INDEX {name} IF NOT EXISTS FOR ()-[e:{ident(rtype)}]-() ON (e.plan)"
 
 
+#: Neo4j 4.2+: the names of existing constraints and indexes (SHOW commands do not combine).
+NEO4J_SCHEMA_NAMES = ("SHOW CONSTRAINTS YIELD name RETURN name", "SHOW INDEXES YIELD name RETURN name")
+
 #: FalkorDB has no uniqueness constraints over Bolt and no IF NOT EXISTS: list, then create.
-FALKOR_INDEXES = "CALL db.indexes() YIELD label, properties, entitytype RETURN label, properties, entitytype"
+FALKOR_INDEXES = ("CALL db.indexes() YIELD label, properties, entitytype RETURN label, properties, entitytype",)
 
 
 def falkor_node_index(label: str, prop: str) -> str:

@@ -199,6 +199,10 @@ def test_detection_and_schema_in_each_servers_syntax() -> None:
     assert any("FOR ()-[e:`LEADS`]-() ON (e.plan)" in d for d in ddl)
     assert all("IF NOT EXISTS" in d for d in ddl)
 
+    everything = [{"name": d.split()[2]} for d in Dialect(NEO4J).schema_statements()]
+    assert Dialect(NEO4J).schema_statements(everything) == []  # a second connection creates nothing
+    assert len(Dialect(NEO4J).schema_statements(everything[1:])) == 1
+
     old = Dialect(Server("Neo4j", "4.2.0")).schema_statements()
     assert "ON (n:`Task`) ASSERT n.id IS UNIQUE" in old[1] and not any("()-[e:" in d for d in old)
 

@@ -188,8 +188,13 @@ class BoltStore(Store):
     def ensure_schema(self) -> None:
         """Constraints and indexes, idempotently, in the server's own DDL (one statement per tx)."""
         existing: list[dict[str, Any]] = []
-        if self.dialect.list_indexes:
-            existing = self.read("list-indexes", self.dialect.list_indexes)
+        try:
+            for query in self.dialect.list_indexes:
+                existing += self.read("list-schema", query)
+        except StoreUnavailable:
+            raise
+        except StoreError:
+            existing = []  # e.g. no SHOW privilege: every statement is idempotent anyway
         for ddl in self.dialect.schema_statements(existing):
             self._write("schema", partial(self._consume, query=ddl))
 
