@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,16 +67,16 @@ def build_index(g: nx.MultiDiGraph) -> Index:
             ix.targets[n] = a
         elif label == "Industry":
             pass
+    ranked: dict[str, dict[str, list[tuple[int, str]]]] = {"LEADS": {}, "SUPPORTS": {}}
     for u, v, a in g.edges(data=True):
         rtype = a.get("type")
         if rtype == "HAS_TASK":
             ix.tasks_of_plan.setdefault(u, []).append(v)
         elif rtype == "SUBTASK":
             ix.children.setdefault(u, []).append(v)
-        elif rtype == "LEADS":
-            ix.leads.setdefault(v, []).append(u)
-        elif rtype == "SUPPORTS":
-            ix.supports.setdefault(v, []).append(u)
+        elif rtype in ("LEADS", "SUPPORTS"):
+            # the rank is the order the text named the departments in
+            ranked[rtype].setdefault(v, []).append((a.get("rank", 0), u))
         elif rtype == "CONCERNS":
             ix.chains.setdefault(u, []).append(nodes[v]["name"])
             ix.chain_names.add(nodes[v]["name"])
@@ -91,14 +91,12 @@ def build_index(g: nx.MultiDiGraph) -> Index:
     order = {t: (a.get("order", 0), t) for t, a in ix.tasks.items()}
     for ts in (*ix.tasks_of_plan.values(), *ix.children.values()):
         ts.sort(key=order.__getitem__)
-    for t, ds in ix.leads.items():
-        ds.sort(key=_ranker(g, t, "LEADS"))
-        for d in ds:
-            ix.led.setdefault(d, []).append(t)
-    for t, ds in ix.supports.items():
-        ds.sort(key=_ranker(g, t, "SUPPORTS"))
-        for d in ds:
-            ix.supported.setdefault(d, []).append(t)
+    for rtype, by_task, by_dept in (("LEADS", ix.leads, ix.led), ("SUPPORTS", ix.supports, ix.supported)):
+        for t, pairs in ranked[rtype].items():
+            ds = list(dict.fromkeys(d for _, d in sorted(pairs)))
+            by_task[t] = ds
+            for d in ds:
+                by_dept.setdefault(d, []).append(t)
     for ts in (*ix.led.values(), *ix.supported.values()):
         ts.sort(key=lambda t: (ix.tasks[t].get("plan", ""), order[t]))
     for m in (ix.chains, ix.enterprises):
@@ -110,17 +108,6 @@ def build_index(g: nx.MultiDiGraph) -> Index:
         phs.sort(key=lambda a: a.get("order", 0))
     ix.implements.sort()
     return ix
-
-
-def _ranker(g: nx.MultiDiGraph, t: str, rtype: str) -> Callable[[str], tuple[int, str]]:
-    """Sort key of the departments on task `t`: the order the text named them in."""
-
-    def rank(d: str) -> tuple[int, str]:
-        ranks = [a.get("rank", 0) for a in g.get_edge_data(d, t, default={}).values()
-                 if a.get("type") == rtype]
-        return (min(ranks) if ranks else 0, d)
-
-    return rank
 
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Index] = weakref.WeakKeyDictionary()
