@@ -1,6 +1,6 @@
 """HTTP API under load: 50 concurrent keep-alive clients on loopback against `uvicorn`.
 
-    python -m benchmarks.api_bench [--clients 50] [--seconds 5] [--rounds 5] [--plans 0] [--quick]
+    python -m benchmarks.api_bench [--clients 50] [--seconds 5] [--rounds 5] [--plans 0] [--bolt] [--quick]
 
 Three scenarios against two server processes started the same way (one uvicorn worker, access log
 off), taking turns in short rounds so that they never share the CPU and background load hits all
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -69,18 +70,20 @@ def serve(kind: str, port: int, store: str) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-def build_store(path: Path, synthetic_plans: int) -> None:
-    from graph.stores.embedded import EmbeddedStore
+def build_store(uri: str | Path, synthetic_plans: int) -> None:
+    """Load the bundled example plans (and synthetic ones) into the store `uri` names."""
+    from graph.stores import open_store
     from loaders import extract_path, extract_text
 
-    store = EmbeddedStore(path)
-    for p in sorted(EXAMPLES.glob("*.txt")):
-        store.load(extract_path(p))
-    if synthetic_plans:
-        from benchmarks.corpus import iter_plans
+    with open_store(str(uri)) as store:
+        store.reset()
+        for p in sorted(EXAMPLES.glob("*.txt")):
+            store.load(extract_path(p))
+        if synthetic_plans:
+            from benchmarks.corpus import iter_plans
 
-        for text, gold in iter_plans(plans=synthetic_plans):
-            store.load(extract_text(text, source=gold.file))
+            for text, gold in iter_plans(plans=synthetic_plans):
+                store.load(extract_text(text, source=gold.file))
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -161,12 +164,19 @@ def _summary(ordered: list[float], seconds: float) -> dict[str, Any]:
             "p99_ms": pct(0.99), "mean_ms": round(statistics.fmean(ordered) * 1000, 2) if ordered else 0.0}
 
 
-def run(clients: int, seconds: float, warmup: float, plans: int, rounds: int) -> dict[str, Any]:
+def run(clients: int, seconds: float, warmup: float, plans: int, rounds: int, *, bolt: bool = False,
+        ) -> dict[str, Any]:
     """Both servers up at once (an idle server costs nothing); the scenarios take turns in short
     rounds, so a burst of other load on the machine hits all of them alike."""
-    with tempfile.TemporaryDirectory(prefix="plankg-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="plankg-bench-") as tmp, contextlib.ExitStack() as stack:
         store = str(Path(tmp) / "bench.plankg")
-        build_store(Path(store), plans)
+        if bolt:  # the local FalkorDB server the tests use (tests/support/bolt_server.py)
+            from tests.support.bolt_server import start_falkordb
+
+            falkordb = start_falkordb(Path(tmp) / "falkordb")
+            stack.callback(falkordb.stop)
+            store = falkordb.uri
+        build_store(store, plans)
         servers = {kind: start(kind, store) for kind in ("bare", "plankg")}
         per_round = seconds / rounds
         samples: dict[str, list[dict[str, Any]]] = {name: [] for name in SCENARIOS}
@@ -196,7 +206,7 @@ def run(clients: int, seconds: float, warmup: float, plans: int, rounds: int) ->
         r["cpu_ratio_to_bare"] = round(results["bare"]["server_cpu_us_per_request"]
                                        / max(r["server_cpu_us_per_request"], 1), 3)
         r["meets_goal"] = r["p99_ms"] <= GOAL_P99_MS and r["ratio_to_bare"] >= GOAL_RATIO and not r["errors"]
-    return {"benchmark": "api", "store": "embedded", "clients": clients, "seconds": seconds,
+    return {"benchmark": "api", "store": "bolt (FalkorDB)" if bolt else "embedded", "clients": clients, "seconds": seconds,
             "rounds": rounds, "synthetic_plans": plans, "cpus": os.cpu_count(),
             "python": sys.version.split()[0],
             "goal": {"p99_ms_max": GOAL_P99_MS, "ratio_to_bare_min": GOAL_RATIO}, "results": results}
@@ -209,6 +219,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--warmup", type=float, default=0.3, help="unmeasured seconds per round")
     ap.add_argument("--rounds", type=int, default=5, help="turns each scenario takes")
     ap.add_argument("--plans", type=int, default=0, help="synthetic plans loaded beside the examples")
+    ap.add_argument("--bolt", action="store_true", help="serve the local FalkorDB Bolt server instead")
     ap.add_argument("--quick", action="store_true", help="3 s per scenario")
     ap.add_argument("--serve", choices=["bare", "plankg"], help=argparse.SUPPRESS)
     ap.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -218,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         serve(args.serve, args.port, args.store)
         return
     seconds = 3.0 if args.quick else args.seconds
-    print(json.dumps(run(args.clients, seconds, args.warmup, args.plans, args.rounds), ensure_ascii=False,
+    print(json.dumps(run(args.clients, seconds, args.warmup, args.plans, args.rounds, bolt=args.bolt), ensure_ascii=False,
                      indent=2))
 
 
