@@ -42,6 +42,24 @@ Tasks appear as `number title`, e.g. `(6) 推动乳制品关键技术转化应�
 industry chain is an error that lists the valid names. Example rows below come from the seed plan
 (阿荣旗“科技兴旗”三年行动实施方案); long cells are cut short here, never in real answers.
 
+How the answers are reckoned, where a plan leaves room for choice:
+
+- **Owner** of a task or target: the task's own lead departments, else those of its nearest
+  ancestor with leads (行动 5 names 教科体局 once for all its sub-tasks). A target set under an
+  action without leads (行动 2's 每年转移转化重大科技成果1项) or under the plan as a whole has no owner.
+- **Industry chains** are those the loader's taxonomy maps a task's own wording to (a parent's
+  terms are not inherited). `co-leads` also pairs leads on tasks naming no chain (empty
+  `industry`, listed last).
+- **Leads count per task**: leading an action and one of its sub-tasks counts twice.
+- **Deadlines**: `targets -p due=2023` keeps targets due by then plus recurring ones (每年 …);
+  `gaps` reports a missing deadline only when a target has neither deadline nor cadence.
+- **Centrality** in `workload` is degree centrality in the co-lead network (departments linked
+  when they lead a task together), over the departments named in the plans asked about.
+- **Paths** in `path` alternate department, shared task, department; among equally short paths
+  the first by node ids is shown, the same on every store.
+- **Following wording** in `lineage`: the Dice coefficient of the two titles' character bigrams;
+  each task is matched with the most similar task of the plan it implements.
+
 | query | question |
 |---|---|
 """
