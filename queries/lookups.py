@@ -4,7 +4,9 @@ Each lookup is a keyword-only function of a store with two implementations, one 
 graph (embedded store) and one in read-only Cypher (Bolt store, run through `store.read`, i.e. read
 transactions), chosen by `store.kind` like the catalog. Both return the same dicts in the same
 order: lists are sorted by name (then id) or by plan order, and pages carry the total count.
-User input only ever reaches Cypher as a `$parameter`.
+User input only ever reaches Cypher as a `$parameter`. On the embedded store each distinct call is
+answered once per graph version and the answer is shared between callers (the HTTP API serves it
+at memory speed): treat answers as read-only, and copy one before changing it.
 
 >>> from graph.stores.embedded import EmbeddedStore
 >>> import tempfile, pathlib
