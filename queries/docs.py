@@ -92,7 +92,7 @@ def _entry(spec: QuerySpec, store: Any) -> list[str]:
     out += ["| parameter | type | default | meaning |", "|---|---|---|---|"]
     for p in spec.params:
         default = "(required)" if p.required else ("" if p.default is None else str(p.default))
-        out.append(f"| `{p.name}` | {p.type} | {default} | {_cell(p.description)} |")
+        out.append(f"| `{p.name}` | {p.type_name} | {default} | {_cell(p.description)} |")
     out += ["", "| column | meaning |", "|---|---|"]
     out += [f"| `{c}` | {_escape(spec.column_help[c])} |" for c in spec.columns]
     result = run(store, spec.name, spec.example)

@@ -29,21 +29,28 @@ _FALSE = {"0", "false", "no", "n", "off"}
 @dataclass(frozen=True)
 class ParamSpec:
     name: str
-    type: str  # one of str / int / float / bool
+    #: the Python type, one of str / int / float / bool (its name, e.g. "int", is accepted too)
+    type: Any
     default: Any
     description: str
     #: the query cannot answer without it (e.g. the department `partners` is about)
     required: bool = False
 
     def __post_init__(self) -> None:
-        if self.type not in _TYPES:
+        kind = _TYPES.get(self.type, self.type) if isinstance(self.type, str) else self.type
+        if kind not in _TYPES.values():
             raise ValueError(f"parameter {self.name}: unsupported type {self.type!r}")
+        object.__setattr__(self, "type", kind)
+
+    @property
+    def type_name(self) -> str:
+        return str(self.type.__name__)
 
     def coerce(self, query: str, value: Any) -> Any:
         """A string (CLI `-p k=v`, HTTP query string) or a Python value -> the declared type."""
         if value is None:
             return None
-        want = _TYPES[self.type]
+        want = self.type
         if want is bool:
             if isinstance(value, bool):
                 return value
@@ -72,11 +79,11 @@ class ParamSpec:
             text = value.strip()
             return text or None
         raise BadParameter(
-            f"query {query!r}: parameter {self.name!r} must be {self.type}, got {value!r}"
+            f"query {query!r}: parameter {self.name!r} must be {self.type_name}, got {value!r}"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "default": self.default,
+        return {"name": self.name, "type": self.type_name, "default": self.default,
                 "required": self.required, "description": self.description}
 
 
