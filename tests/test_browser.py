@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import Browser, Page
 
 from tests.conftest import EXAMPLES, ROOT
 
@@ -73,7 +74,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: `make system-deps` installs Debian's chromium"
@@ -84,7 +85,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, server: str) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     pg = context.new_page()
     errors: list[str] = []
@@ -99,12 +100,12 @@ def page(browser, server: str) -> Iterator[object]:  # type: ignore[no-untyped-d
     assert errors == [], f"errors in the page: {errors}"
 
 
-def _search(page, text: str) -> None:  # type: ignore[no-untyped-def]
+def _search(page: Page, text: str) -> None:
     page.fill("#search", text)
     page.click("#search-form button[type=submit]")
 
 
-def test_home_lists_the_plans_and_downloads_a_task_table(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_home_lists_the_plans_and_downloads_a_task_table(page: Page, tmp_path: Path) -> None:
     import openpyxl
 
     page.wait_for_selector("#plan-table")
@@ -121,7 +122,7 @@ def test_home_lists_the_plans_and_downloads_a_task_table(page, tmp_path: Path) -
     assert len(sources) == 1 and "科技兴旗" in next(iter(sources))
 
 
-def test_department_search_to_task_and_source_sentence(page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_department_search_to_task_and_source_sentence(page: Page, tmp_path: Path) -> None:
     _search(page, "农牧局")
     page.wait_for_selector("#co-leads .chip")
     assert page.inner_text("#entity-title").startswith("农牧局")
@@ -158,7 +159,7 @@ def test_department_search_to_task_and_source_sentence(page, tmp_path: Path) -> 
     assert page.inner_text("#entity-title").startswith("农牧局")
 
 
-def test_search_by_alias_and_by_industry_chain(page) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_alias_and_by_industry_chain(page: Page) -> None:
     # a department the plans wrote in another form too (e.g. 旗委组织部 for 组织部)
     found = page.evaluate("""async () => {
         const r = await fetch('departments?limit=500');
@@ -182,7 +183,7 @@ def test_search_by_alias_and_by_industry_chain(page) -> None:  # type: ignore[no
     assert page.locator("#chain-tasks a.task-link").count() >= 1
 
 
-def test_graph_nodes_are_clickable(page) -> None:  # type: ignore[no-untyped-def]
+def test_graph_nodes_are_clickable(page: Page) -> None:
     _search(page, "农牧局")
     page.wait_for_selector("#co-leads .chip")
     page.wait_for_function("Number(document.getElementById('graph').dataset.nodes) > 5")
@@ -200,7 +201,7 @@ def test_graph_nodes_are_clickable(page) -> None:  # type: ignore[no-untyped-def
     assert "农牧局" in page.inner_text("#co-leads")
 
 
-def test_unknown_names_say_so(page) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_names_say_so(page: Page) -> None:
     _search(page, "不存在的部门")
     page.wait_for_selector("#found-departments")
     assert "没有匹配的部门" in page.inner_text("#view")

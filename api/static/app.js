@@ -202,6 +202,8 @@ async function showDepartment(name) {
       d.co_leads.length ? el("div", { class: "chips" }, d.co_leads.map((c) =>
         chip(deptHref(c.id), `${c.name}（${c.tasks}）`, "dept"))) : empty("没有与其共同牵头的部门")),
     section("协作部门", "partners",
+      all.length < leadIds.length + supportIds.length
+        ? el("p", { class: "muted small" }, `按前 ${all.length} 项任务统计`) : null,
       partners.length ? el("table", {},
         el("thead", {}, el("tr", {}, ["部门", "共同任务", "同为牵头", "我方牵头·对方配合", "对方牵头·我方配合", "同为配合"].map((h) => el("th", {}, h)))),
         el("tbody", {}, partners.slice(0, 30).map((r) => el("tr", {},
