@@ -5,6 +5,7 @@ render (no tofu), and the helpers behind them (api/notebook.py) do what the note
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import warnings
@@ -141,10 +142,18 @@ def _check_run(nb: Any, path: Path, figures: Path, kind: str) -> None:
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
               if "image/png" in o.get("data", {})]
     assert images, "the notebook drew no figure"
+    if path.stem.startswith("01"):  # the interactive co-lead view, rendered offline by neo4j-viz
+        html = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if "text/html" in o.get("data", {})]
+        blocks = [m.group(1) for h in html for m in _VIZ_DATA.finditer(h)]
+        assert blocks, "no interactive view"
+        captions = {n["caption"] for b in blocks for n in json.loads(b)["nodes"]}
+        assert any(c.startswith("农牧局") for c in captions)
     figure = figures / f"notebook_{path.stem[:2]}.png"
     assert figure.exists() and 0 < figure.stat().st_size < FIGURE_LIMIT
 
 
+_VIZ_DATA = re.compile(r'<script type="application/json" id="neo4j-viz-data">(.*?)</script>', re.S)
 _EMBEDDED_RUNS: dict[Path, Any] = {}
 
 
