@@ -33,9 +33,10 @@ def extract_path(path: str | os.PathLike[str], **kw: Any) -> PlanExtract:
 def extract_bytes(data: bytes, name: str, **kw: Any) -> PlanExtract:
     """Read a plan document given as bytes; `name` gives the format by its extension."""
     from loaders.extract import extract_text
-    from loaders.limits import check_size, parse_deadline
+    from loaders.limits import check_archive, check_size, parse_deadline
 
     check_size(len(data), name)
+    check_archive(data, name)
     with parse_deadline(name):
         if _kind(data, name) == "xlsx":
             from loaders import worksheet

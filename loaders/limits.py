@@ -1,7 +1,9 @@
 """Size and time limits for reading a document, so a stray file on a share cannot stall a load.
 
 - Size: a document larger than `max_bytes()` (env PLANKG_MAX_BYTES, default 50 MB) is refused
-  before it is read or parsed: `check_path` looks at the file's size, `check_size` at a buffer's.
+  before it is read or parsed: `check_path` looks at the file's size, `check_size` at a buffer's,
+  and `check_archive` at what a .docx/.xlsx (a zip) unpacks to, so a small file that expands to
+  gigabytes of XML (a zip bomb) is refused too.
 - Time: `parse_deadline(name)` bounds one document's parse (env PLANKG_PARSE_SECONDS, default
   60 s). In the main thread of a Unix process it arms SIGALRM, so even a parse stuck inside a
   library is interrupted; elsewhere (API worker threads, where signals cannot be delivered) it
@@ -13,10 +15,12 @@ Both raise ParseError with a one-line message naming the document and the limit'
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -77,6 +81,25 @@ def check_path(path: str | os.PathLike[str]) -> None:
     except OSError as e:
         raise ParseError(f"{p}: cannot read: {e.strerror}") from e
     check_size(size, str(p))
+
+
+def check_archive(data: bytes, name: str) -> None:
+    """Refuse a zip-based document (.docx, .xlsx) whose members unpack to more than the limit.
+
+    The declared sizes can be trusted: Python's zipfile never inflates a member past them."""
+    if not data.startswith(b"PK\x03\x04"):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # a broken archive is the format reader's to report
+    limit = max_bytes()
+    if unpacked > limit:
+        raise ParseError(
+            f"{name}: the archive unpacks to {unpacked:,} bytes (limit {limit:,} bytes, "
+            f"set {MAX_BYTES_ENV} to change)"
+        )
 
 
 def read_limited(path: str | os.PathLike[str]) -> bytes:
