@@ -25,10 +25,24 @@ async def list_queries(paging: PagingDep) -> dict[str, Any]:
             "limit": paging.limit, "offset": paging.offset}
 
 
+def _catalog_help() -> str:
+    """The questions and their parameters, for the /docs page of GET /queries/{name}."""
+    lines = []
+    for q in queries.catalog():
+        params = ", ".join(f"`{p.name}` ({p.to_dict()['type']}{', required' if p.required else ''})" for p in q.params)
+        lines.append(f"- `{q.name}` — {q.question_zh} {q.question_en} Parameters: {params or 'none'}.")
+    return "\n".join(lines)
+
+
 @router.get(
     "/queries/{name}",
     response_model=QueryAnswer,
     responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    description=(
+        "Answer one catalog question; its parameters go in the query string (`?industry=乳业`). "
+        "The body is exactly what `plankg ask NAME --json` prints. Unknown query: 404; unknown, "
+        "repeated or ill-typed parameter: 422; both bodies name the valid choices.\n\n" + _catalog_help()
+    ),
 )
 async def ask(name: str, request: Request, db: DbDep) -> Response:
     """Answer one catalog question; its parameters go in the query string (`?industry=乳业`).
