@@ -136,6 +136,26 @@ def docx_billion_laughs() -> bytes:
     return out.getvalue()
 
 
+def docx_zip_bomb(unpacked: int = 200 * 1024 * 1024) -> bytes:
+    """A small .docx whose document.xml inflates to `unpacked` bytes (200 MB) of paragraphs."""
+    good = zipfile.ZipFile(io.BytesIO(seed_docx()))
+    pad = ("<w:p><w:r><w:t>" + "哈" * 200 + "</w:t></w:r></w:p>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in good.infolist():
+            if info.filename != "word/document.xml":
+                z.writestr(info, good.read(info.filename))
+                continue
+            head, tail = good.read(info.filename).split(b"<w:body>", 1)
+            with z.open("word/document.xml", "w", force_zip64=True) as fh:
+                fh.write(head + b"<w:body>")
+                block = pad * 4096
+                for _ in range(unpacked // len(block)):
+                    fh.write(block)
+                fh.write(tail)
+    return out.getvalue()
+
+
 def deeply_nested_html(depth: int = 20000) -> bytes:
     return ("<html><body>" + "<div>" * depth + "一、总体要求" + "</div>" * depth + "</body></html>").encode()
 
@@ -238,6 +258,7 @@ BAD: dict[str, Bad] = {
     "docx-entity-expansion": Bad("laughs.docx", docx_billion_laughs, "either"),
     "corrupt-pdf-bytes": Bad("scrambled.pdf", lambda: flip_bytes(seed_pdf(), 0.2, 2000), "either"),
     "pdf-without-text-layer": Bad("scanned.pdf", pdf_without_text_layer, "error", ("text layer",)),
+    "docx-zip-bomb": Bad("bomb.docx", docx_zip_bomb, "error", ("unpacks to",)),
     "deeply-nested-html": Bad("nested.html", deeply_nested_html, "either"),
     "plan-without-annotations": Bad("no-annotations.txt", _utf8(plan_without_annotations), "graph"),
     "plan-without-headings": Bad("no-headings.txt", _utf8(plan_without_headings), "either"),
