@@ -3,6 +3,7 @@ every operation must leave exactly the graph the embedded store holds after the 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -188,18 +189,21 @@ def own_server(bolt_server: BoltServer | None) -> Iterator[BoltServer]:
 
 
 def test_closing_the_store_leaves_the_server_answering_new_clients(own_server: BoltServer) -> None:
-    BoltStore.connect(own_server.uri).close()
-    # a client that said GOODBYE would make this first handshake stall past the 2 s timeout
-    driver = neo4j.GraphDatabase.driver(own_server.uri, auth=None, connection_acquisition_timeout=2,
-                                        max_transaction_retry_time=0)
-    try:
-        with driver.session() as s:
-            assert s.execute_read(lambda tx: tx.run("RETURN 1 AS x").single()["x"]) == 1
-    finally:
-        for queue in driver._pool.connections.values():  # no GOODBYE from the test either
-            for conn in list(queue):
-                conn.kill()
-        driver.close()
+    """After a client's GOODBYE, FalkorDB stalls the next handshake about half the time (measured:
+    4 of 8); BoltStore.close() sends none, so four rounds in a row all answer at once."""
+    for _round in range(4):
+        BoltStore.connect(own_server.uri).close()
+        time.sleep(1)  # the stall follows a GOODBYE only once the server has processed it
+        driver = neo4j.GraphDatabase.driver(own_server.uri, auth=None, connection_acquisition_timeout=2,
+                                            max_transaction_retry_time=0)
+        try:
+            with driver.session() as s:  # auto-commit: no retry that could hide a stalled handshake
+                assert s.run("RETURN 1 AS x").single()["x"] == 1
+        finally:
+            for queue in driver._pool.connections.values():  # no GOODBYE from the test either
+                for conn in list(queue):
+                    conn.kill()
+            driver.close()
 
 
 def test_server_killed_mid_load_is_a_one_line_failure_and_a_restart_recovers(
