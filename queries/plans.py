@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 from queries.common import (
@@ -47,6 +47,8 @@ def plans_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     impl: dict[str, list[str]] = defaultdict(list)
     for a, b in ix.implements:
         impl[a].append(ix.plans[b].get("title", ""))
+    # counted once: a per-plan scan of every target made this query O(plans x targets)
+    targets_of = Counter(g.get("plan") for g in ix.targets.values())
     rows = []
     for pid in ix.loaded_plans():
         if plan not in (None, pid):
@@ -57,7 +59,7 @@ def plans_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
         rows.append({
             "plan": pid, "title": attrs.get("title", ""), **{f: attrs.get(f) for f in _PLAN_FIELDS},
             "implements": impl.get(pid, []), "tasks": len(tasks), "departments": len(depts),
-            "targets": sum(1 for g in ix.targets.values() if g.get("plan") == pid),
+            "targets": targets_of[pid],
             "phases": len(ix.phases_of.get(pid, [])),
         })
     return _plan_rows(rows)
