@@ -6,8 +6,10 @@
   gigabytes of XML (a zip bomb) is refused too.
 - Time: `parse_deadline(name)` bounds one document's parse (env PLANKG_PARSE_SECONDS, default
   60 s). In the main thread of a Unix process it arms SIGALRM, so even a parse stuck inside a
-  library is interrupted; elsewhere (API worker threads, where signals cannot be delivered) it
-  falls back to a cooperative deadline that loops in the loaders check with `tick()`.
+  library is interrupted; in other threads (the HTTP API's workers, where signals cannot be
+  delivered) a watchdog timer raises the timeout into the parsing thread
+  (PyThreadState_SetAsyncExc). Both take effect at the next Python bytecode, i.e. when a C
+  extension returns. Loops may also call `tick()`, a cheap cooperative check.
 
 Both raise ParseError with a one-line message naming the document and the limit's variable.
 """
@@ -15,6 +17,7 @@ Both raise ParseError with a one-line message naming the document and the limit'
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import os
 import signal
@@ -131,6 +134,39 @@ def tick() -> None:
         raise _timeout(current[0], current[2])
 
 
+class ParseTimeout(ParseError):
+    """Raised into a worker thread whose parse ran out of time; parse_deadline rewords it."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(args or ("parsing took longer than the time limit",)))
+
+
+class _Watchdog:
+    """Raises ParseTimeout in the thread that created it once `limit` seconds have passed."""
+
+    def __init__(self, limit: float) -> None:
+        self.tid = threading.get_ident()
+        self.lock = threading.Lock()
+        self.done = False
+        self.timer = threading.Timer(limit, self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _set(self, exc: type[BaseException] | None) -> None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.tid), ctypes.py_object(exc) if exc else None)
+
+    def _fire(self) -> None:
+        with self.lock:
+            if not self.done:
+                self._set(ParseTimeout)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.done = True
+            self.timer.cancel()
+            self._set(None)  # withdraw a timeout that fired but has not been delivered yet
+
+
 def _can_use_alarm(limit: float) -> bool:
     if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
         return False
@@ -157,9 +193,14 @@ def parse_deadline(name: str, seconds: float | None = None) -> Iterator[None]:
 
         previous = signal.signal(signal.SIGALRM, on_alarm)
         outer_left, outer_interval = signal.setitimer(signal.ITIMER_REAL, limit)
+    watchdog = _Watchdog(limit) if threading.current_thread() is not threading.main_thread() else None
     try:
         yield
+    except ParseTimeout:
+        raise _timeout(name, limit) from None
     finally:
+        if watchdog is not None:
+            watchdog.stop()
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)

@@ -1,7 +1,7 @@
 """pytest plugin: writes docs/reliability.md from the outcomes of the reliability cases.
 
-A case is any test marked `reliability`, or any test in a file listed in CASE_FILES (the plugin
-adds the marker to those, so `pytest -m reliability` runs exactly the cases). At the end of a
+A case is any test marked `reliability`, or any test listed in CASES (the plugin adds the marker
+to those, so `pytest -m reliability` runs exactly the cases). At the end of a
 session the plugin writes the intro (tests/reliability/intro.md) followed by one table per test
 file: case, outcome. The output has no timings or dates, so the file changes only when a case or
 an outcome does (or a test's recorded evidence: `record_property("evidence", "...")`).
@@ -25,14 +25,23 @@ DOC = ROOT / "docs" / "reliability.md"
 INTRO = Path(__file__).resolve().parent / "intro.md"
 MARKER = "reliability"
 
-#: test files whose every test is a reliability case (besides tests marked `reliability`)
-CASE_FILES = (
+#: where cases live besides tests marked `reliability`: a path prefix takes every test in it,
+#: `file::test_name` one test (all its parameters)
+CASES = (
     "tests/reliability/",
     "tests/test_embedded_store.py",
+    "tests/test_embedded_bulk.py::test_a_failing_batch_writes_nothing",
     "tests/test_bolt_unit.py",
-    "tests/test_bolt_faults.py",
+    "tests/test_bolt_store.py",
+    "tests/test_bolt_neo4j.py",
     "tests/test_api_security.py",
     "tests/test_api_schema.py",
+    "tests/test_api_cypher_safety.py",
+    "tests/test_cli.py::test_bad_input_is_one_line_and_non_zero",
+    "tests/test_cli.py::test_unreadable_bytes_load_nothing",
+    "tests/test_loader_formats.py::test_every_format_and_encoding_gives_the_same_graph",
+    "tests/test_loader_formats.py::test_unreadable_input_is_one_line_parse_error",
+    "tests/test_loader_formats.py::test_missing_file_and_directory",
 )
 
 
@@ -57,7 +66,12 @@ def _is_case(item: pytest.Item) -> bool:
         rel_s = rel.relative_to(ROOT).as_posix()
     except ValueError:
         return False
-    return any(rel_s.startswith(f) for f in CASE_FILES) or item.get_closest_marker(MARKER) is not None
+    name = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
+    for entry in CASES:
+        path, _, test = entry.partition("::")
+        if rel_s.startswith(path) and (not test or test == name):
+            return True
+    return item.get_closest_marker(MARKER) is not None
 
 
 def _title(item: pytest.Item) -> str:

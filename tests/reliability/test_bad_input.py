@@ -11,7 +11,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +117,35 @@ def test_the_parse_time_limit_stops_a_long_parse(monkeypatch: pytest.MonkeyPatch
     with pytest.raises(ParseError) as e:
         extract_bytes(data, "long.txt")
     assert_one_line_error(e.value, "long.txt", ("longer than",))
+
+
+def _in_a_worker_thread(data: bytes, name: str) -> str:
+    """Parse in a thread, as the HTTP API does; then keep the thread busy past the time limit, so a
+    timeout that fired late would surface here."""
+    def job() -> str:
+        try:
+            outcome = f"graph of {len(extract_bytes(data, name).tasks)} tasks"
+        except ParseError as e:
+            outcome = f"ParseError: {e}"
+        end = time.monotonic() + 0.3
+        while time.monotonic() < end:
+            pass
+        return outcome
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(job).result(timeout=120)
+
+
+def test_the_parse_time_limit_works_in_worker_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """in a worker thread (no signals there) a watchdog stops the long parse; a parse that ends in
+    time gets no late timeout"""
+    monkeypatch.setenv("PLANKG_PARSE_SECONDS", "0.05")
+    slow = ((badfiles.seed_text() + "\n") * 300).encode("utf-8")
+    outcome = _in_a_worker_thread(slow, "long.txt")
+    assert outcome.startswith("ParseError: long.txt: parsing took longer than"), outcome
+    monkeypatch.setenv("PLANKG_PARSE_SECONDS", "0.25")
+    outcome = _in_a_worker_thread(badfiles.SEED.read_bytes(), "seed.txt")
+    assert outcome.startswith("graph of"), outcome
 
 
 # ---- the CLI ----------------------------------------------------------------------------------
