@@ -8,6 +8,7 @@ through the Bolt store, shaped in Python).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,31 +27,48 @@ _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 
 
+class TypeName(str):
+    """A parameter's type as its name ("int"), which also answers like the type itself
+    (`__name__`, `.py`): the HTTP schema reads the name, the CLI's table the type."""
+
+    @property
+    def __name__(self) -> str:
+        return str(self)
+
+    @property
+    def py(self) -> type:
+        return _TYPES[str(self)]
+
+
 @dataclass(frozen=True)
 class ParamSpec:
     name: str
-    #: the Python type, one of str / int / float / bool (its name, e.g. "int", is accepted too)
-    type: Any
+    #: "str", "int", "float" or "bool" (a TypeName; the Python type itself is accepted too)
+    type: str  # a TypeName once constructed
     default: Any
     description: str
     #: the query cannot answer without it (e.g. the department `partners` is about)
     required: bool = False
 
     def __post_init__(self) -> None:
-        kind = _TYPES.get(self.type, self.type) if isinstance(self.type, str) else self.type
-        if kind not in _TYPES.values():
+        name = self.type if isinstance(self.type, str) else getattr(self.type, "__name__", "")
+        if name not in _TYPES:
             raise ValueError(f"parameter {self.name}: unsupported type {self.type!r}")
-        object.__setattr__(self, "type", kind)
+        object.__setattr__(self, "type", TypeName(name))
 
     @property
     def type_name(self) -> str:
-        return str(self.type.__name__)
+        return str(self.type)
+
+    @property
+    def py_type(self) -> builtins.type:
+        return _TYPES[str(self.type)]
 
     def coerce(self, query: str, value: Any) -> Any:
         """A string (CLI `-p k=v`, HTTP query string) or a Python value -> the declared type."""
         if value is None:
             return None
-        want = self.type
+        want = self.py_type
         if want is bool:
             if isinstance(value, bool):
                 return value
