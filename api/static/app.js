@@ -61,6 +61,15 @@ function taskLink(t) {
   return el("a", { href: taskHref(t.id), class: "task-link", "data-task": t.id, text: taskLabel(t) });
 }
 
+// A department's name, with its place when another body in the same list has that name too.
+// The place is read from the id (graph.model.department_id: "dept:<place>/<name>").
+function placeName(d, list) {
+  if (!list.some((o) => o.name === d.name && o.id !== d.id)) return d.name;
+  const m = /^dept:([^/]*)\//.exec(d.id || "");
+  const place = m && m[1] !== "-" ? m[1] : "未注明地区";
+  return `${d.name}（${place}）`;
+}
+
 function chip(href, text, cls) {
   return el("a", { href, class: `chip ${cls || ""}`.trim() }, text);
 }
@@ -200,14 +209,14 @@ async function showDepartment(name) {
       `牵头 ${d.leads.length} 项，配合 ${d.supports.length} 项`),
     section("共同牵头部门", "co-leads",
       d.co_leads.length ? el("div", { class: "chips" }, d.co_leads.map((c) =>
-        chip(deptHref(c.id), `${c.name}（${c.tasks}）`, "dept"))) : empty("没有与其共同牵头的部门")),
+        chip(deptHref(c.id), `${placeName(c, d.co_leads)}（${c.tasks}）`, "dept"))) : empty("没有与其共同牵头的部门")),
     section("协作部门", "partners",
       all.length < leadIds.length + supportIds.length
         ? el("p", { class: "muted small" }, `按前 ${all.length} 项任务统计`) : null,
       partners.length ? el("table", {},
         el("thead", {}, el("tr", {}, ["部门", "共同任务", "同为牵头", "我方牵头·对方配合", "对方牵头·我方配合", "同为配合"].map((h) => el("th", {}, h)))),
         el("tbody", {}, partners.slice(0, 30).map((r) => el("tr", {},
-          el("td", {}, el("a", { href: deptHref(r.id) }, r.name)),
+          el("td", {}, el("a", { href: deptHref(r.id) }, placeName(r, partners))),
           el("td", {}, r.shared), el("td", {}, r.lead_lead), el("td", {}, r.lead_support),
           el("td", {}, r.support_lead), el("td", {}, r.support_support)))))
         : empty()),
@@ -260,8 +269,8 @@ async function showIndustry(name) {
   const tasks = i.tasks.slice(0, MAX_GRAPH_TASKS);
   const details = await Promise.all(tasks.map((t) => api(`tasks/${enc(t.id)}`).catch(() => null)));
   setStatus("");
-  const tally = (rows, id) => rows.length
-    ? el("div", { class: "chips", id }, rows.map((r) => chip(deptHref(r.id), `${r.name}（${r.tasks}）`, "dept")))
+  const tally = (rows) => rows.length
+    ? el("div", { class: "chips" }, rows.map((r) => chip(deptHref(r.id), `${placeName(r, rows)}（${r.tasks}）`, "dept")))
     : empty();
   render(
     el("h2", { id: "entity-title" }, i.name, el("small", {}, " 产业链")),
@@ -305,7 +314,7 @@ async function showTask(id) {
   setStatus("");
   const prov = t.provenance || {};
   const depts = (list, cls) => list.length
-    ? el("div", { class: "chips" }, list.map((x) => chip(deptHref(x.id), x.name, cls))) : empty();
+    ? el("div", { class: "chips" }, list.map((x) => chip(deptHref(x.id), placeName(x, list), cls))) : empty();
   render(
     el("h2", { id: "entity-title" }, taskLabel(t), el("small", {}, " 任务")),
     el("p", { class: "meta" },
@@ -355,11 +364,20 @@ function drawGraph(nodes, edges) {
     container.textContent = "关系图组件未加载（请先运行 make web）";
     return;
   }
+  // same-named bodies of two places: say which is which
+  const depts = nodes.filter((n) => n.kind === "dept").map((n) => ({ id: n.id.slice(2), name: n.label, node: n }));
+  for (const d of depts) d.node.label = placeName(d, depts);
   const elements = [
     ...nodes.map((n) => ({ data: { id: n.id, label: n.label, title: n.title || n.label, kind: n.kind, href: n.href }, classes: `${n.kind}${n.focus ? " focus" : ""}` })),
     ...edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target }, classes: e.role })),
   ];
-  if (cy) cy.destroy();
+  if (cy) { cy.destroy(); cy = null; }
+  if (!nodes.length) {
+    container.replaceChildren(el("p", { class: "graph-empty" }, "查询部门、产业链或任务后，这里显示它的关系图。"));
+    container.dataset.nodes = "0";
+    return;
+  }
+  container.replaceChildren();
   cy = cytoscape({
     container,
     elements,
@@ -379,6 +397,7 @@ function drawGraph(nodes, edges) {
     // rings: the focus in the middle, then tasks, departments, chains outermost
     layout: {
       name: "concentric", animate: false, padding: 24, minNodeSpacing: 14, avoidOverlap: true,
+      spacingFactor: nodes.length < 15 ? 1.8 : 1,
       concentric: (n) => (n.hasClass("focus") ? 4 : n.hasClass("task") ? 3 : n.hasClass("dept") ? 2 : 1),
       levelWidth: () => 1,
     },
