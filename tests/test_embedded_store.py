@@ -182,8 +182,9 @@ def test_a_failure_inside_the_write_leaves_the_old_graph(
     fault: str, tmp_path: Path, docs: dict[str, PlanExtract], others: list[PlanExtract],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """an exception injected in the write (half a pickle written, rename or fsync failing): the
-    file, a fresh reader and the writer's own view all keep the old graph; no temp file is left"""
+    """an exception injected in the write (half a pickle written, rename or fsync failing) of load,
+    drop_plan, load_many and reset: the file, a fresh reader and the writer's own view all keep the
+    old graph; no temp file is left"""
     store = EmbeddedStore(tmp_path / "s.plankg")
     for ex in others:
         store.load(ex)
@@ -203,6 +204,10 @@ def test_a_failure_inside_the_write_leaves_the_old_graph(
         store.load(docs["seed"])
     with pytest.raises(OSError):
         store.drop_plan(others[0].plan.id)
+    with pytest.raises(OSError):
+        store.load_many([docs["seed-v2"], *others])
+    with pytest.raises(OSError):
+        store.reset()
     monkeypatch.undo()
     assert store.path.read_bytes() == old_bytes
     assert digest(store.graph()) == old
