@@ -266,7 +266,9 @@ class BoltStore(Store):
                 self._batched(tx, cypher.merge_nodes("Plan"), loaded)
                 self._batched(tx, cypher.MERGE_PLAN_REFERENCES, refs)
             elif label == "Department":
-                self._merge_departments(tx, [{"id": n.id, "props": n.props} for n in nodes])
+                # sorted, so concurrent loads lock shared departments in one order (no deadlock)
+                ordered = sorted(nodes, key=lambda n: n.id)
+                self._merge_departments(tx, [{"id": n.id, "props": n.props} for n in ordered])
             else:
                 self._batched(tx, cypher.merge_nodes(label), [{"id": n.id, "props": n.props} for n in nodes])
         groups: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
