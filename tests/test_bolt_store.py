@@ -11,6 +11,7 @@ from typing import Any
 import neo4j
 import networkx as nx
 import pytest
+from neo4j import exceptions as nex
 
 from graph.errors import StoreError, StoreUnavailable
 from graph.model import PlanExtract, task_id
@@ -148,6 +149,28 @@ def test_hostile_strings_round_trip(bolt_store: BoltStore, embedded_store: Embed
         expected = [d for d in ex.departments if d.name == inj]
         assert [r["name"] for r in rows] == [d.name for d in expected]
     assert graph_of(bolt_store.to_networkx()) == before
+
+
+def test_a_transient_error_is_retried_by_the_driver(bolt_store: BoltStore, embedded_store: EmbeddedStore,
+                                                   seed_extract: PlanExtract) -> None:
+    """The real driver's managed transaction re-runs the whole (idempotent) unit of work."""
+    real = bolt_store.driver
+    deadlock = nex.Neo4jError._hydrate_neo4j(code="Neo.TransientError.Transaction.DeadlockDetected",
+                                             message="deadlock")
+
+    def flaky(n: int) -> None:
+        if n == 10:
+            raise deadlock
+
+    flaky_driver = InterceptingDriver(real, flaky)
+    bolt_store.driver = flaky_driver
+    try:
+        bolt_store.load(seed_extract)
+    finally:
+        bolt_store.driver = real
+    assert flaky_driver.seen > 10  # the unit of work ran again after the failure
+    embedded_store.load(seed_extract)
+    assert_same(bolt_store, embedded_store)
 
 
 def test_read_returns_plain_rows(bolt_store: BoltStore, seed_extract: PlanExtract) -> None:
