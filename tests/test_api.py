@@ -158,27 +158,43 @@ def test_openapi_and_docs_are_served(client: TestClient) -> None:
 
 
 # -- a real server ----------------------------------------------------------------------------
-def test_plankg_serve_answers_over_a_socket(embedded_uri: str, free_port: int) -> None:
+def test_plankg_serve_answers_over_a_socket(embedded_uri: str) -> None:
     import httpx
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(free_port), "--store", embedded_uri],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    proc, base = start_server(embedded_uri)
     try:
-        base = f"http://127.0.0.1:{free_port}"
-        wait_until_up(base, proc)
         r = httpx.get(f"{base}/departments", params={"q": "农牧"}, timeout=10)
         assert r.status_code == 200 and r.json()["count"] >= 1
         r = httpx.get(f"{base}/queries/co-leads", params={"industry": "乳业"}, timeout=10)
         assert r.status_code == 200 and r.json()["query"] == "co-leads"
+        r = httpx.get(f"{base}/departments/不存在局", timeout=10)
+        assert r.status_code == 404 and r.json()["message"]
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=20)
     assert "Traceback" not in out
 
 
-def wait_until_up(base: str, proc: subprocess.Popen[str], timeout: float = 30) -> None:
+def start_server(store_uri: str) -> tuple[subprocess.Popen[str], str]:
+    """`plankg serve` on a free port; another port when someone took this one meanwhile."""
+    for _ in range(3):
+        port = pick_port()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "api", "serve", "--port", str(port), "--store", store_uri],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(base, proc)
+        except AssertionError as e:
+            if "address already in use" in str(e).lower():
+                continue
+            raise
+        return proc, base
+    raise AssertionError("no free port for the server")
+
+
+def wait_until_up(base: str, proc: subprocess.Popen[str], timeout: float = 90) -> None:
     import time
 
     import httpx
@@ -202,13 +218,17 @@ def test_serve_with_a_bad_store_uri_fails_in_one_line(tmp_path: Path, free_port:
     assert "unsupported store URI" in r.stderr and "Traceback" not in r.stderr
 
 
-@pytest.fixture
-def free_port() -> int:
+def pick_port() -> int:
     import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def free_port() -> int:
+    return pick_port()
 
 
 def test_a_query_parameter_may_be_called_name(client: TestClient) -> None:
