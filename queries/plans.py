@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -117,9 +118,11 @@ RETURN p.id AS plan, t.order AS ord, t.number AS number, t.title AS title
 _IDS_PER_READ = 50
 
 
-def _bigrams(s: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _bigrams(s: str) -> frozenset[str]:
+    # cached: lineage compares each higher plan's titles with every plan that implements it
     s = "".join(ch for ch in s if ch.isalnum())
-    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
+    return frozenset({s[i:i + 2] for i in range(len(s) - 1)} or {s})
 
 
 def similarity(a: str, b: str) -> float:
