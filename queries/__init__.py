@@ -5,7 +5,7 @@
 >>> get("nope")
 Traceback (most recent call last):
 ...
-graph.errors.UnknownQuery: unknown query 'nope'; valid: co-leads, compare, department, enterprises, gaps, industry-leads, lineage, overlaps, partners, path, phases, plans, targets, workload
+graph.errors.UnknownQuery: unknown query 'nope'; valid: co-leads, compare, department, enterprises, gaps, industry-leads, institutes, leaders, lineage, overlaps, partners, path, phases, plans, targets, workload
 
 Python API: `run(store, name, params)` -> QueryResult (the `plankg ask --json` body);
 `ask(name, **params)` -> rows as dicts; `ask_frame(...)` -> a pandas DataFrame;
@@ -27,6 +27,7 @@ from queries.departments import COMPARE, DEPARTMENT, PARTNERS
 from queries.diagnostics import GAPS, OVERLAPS
 from queries.index import Index, index_of, no_gc
 from queries.network import PATH, WORKLOAD, coresponsibility_from_index, coresponsibility_from_reader
+from queries.people import INSTITUTES, LEADERS
 from queries.plans import LINEAGE, PLANS
 from queries.spec import ParamSpec, QueryResult, QuerySpec, Reader, Row
 
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 _ENTRIES = (CO_LEADS, INDUSTRY_LEADS, DEPARTMENT, PARTNERS, WORKLOAD, OVERLAPS, GAPS, TARGETS,
-            PATH, PLANS, LINEAGE, COMPARE, PHASES, ENTERPRISES)
+            PATH, PLANS, LINEAGE, COMPARE, PHASES, ENTERPRISES, LEADERS, INSTITUTES)
 _BY_NAME = {q.name: q for q in _ENTRIES}
 
 

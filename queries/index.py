@@ -35,6 +35,9 @@ class Index:
     chains: dict[str, list[str]] = field(default_factory=dict)  # task -> chain names, sorted
     chain_names: set[str] = field(default_factory=set)
     enterprises: dict[str, list[str]] = field(default_factory=dict)  # task -> names, sorted
+    institutes: dict[str, list[str]] = field(default_factory=dict)  # task -> Partner names, sorted
+    persons: dict[str, Attrs] = field(default_factory=dict)
+    responsible: dict[str, list[str]] = field(default_factory=dict)  # person -> tasks
     targets: dict[str, Attrs] = field(default_factory=dict)
     targets_of: dict[str, list[str]] = field(default_factory=dict)  # task or plan -> targets
     phases_of: dict[str, list[Attrs]] = field(default_factory=dict)
@@ -65,8 +68,8 @@ def build_index(g: nx.MultiDiGraph) -> Index:
             ix.depts[n] = a
         elif label == "Target":
             ix.targets[n] = a
-        elif label == "Industry":
-            pass
+        elif label == "Person":
+            ix.persons[n] = a
     ranked: dict[str, dict[str, list[tuple[int, str]]]] = {"LEADS": {}, "SUPPORTS": {}}
     for u, v, a in g.edges(data=True):
         rtype = a.get("type")
@@ -82,6 +85,10 @@ def build_index(g: nx.MultiDiGraph) -> Index:
             ix.chain_names.add(nodes[v]["name"])
         elif rtype == "INVOLVES":
             ix.enterprises.setdefault(u, []).append(nodes[v]["name"])
+        elif rtype == "WITH_PARTNER":
+            ix.institutes.setdefault(u, []).append(nodes[v]["name"])
+        elif rtype == "RESPONSIBLE":
+            ix.responsible.setdefault(u, []).append(v)
         elif rtype == "HAS_TARGET":
             ix.targets_of.setdefault(u, []).append(v)
         elif rtype == "HAS_PHASE":
@@ -99,7 +106,7 @@ def build_index(g: nx.MultiDiGraph) -> Index:
                 by_dept.setdefault(d, []).append(t)
     for ts in (*ix.led.values(), *ix.supported.values()):
         ts.sort(key=lambda t: (ix.tasks[t].get("plan", ""), order[t]))
-    for m in (ix.chains, ix.enterprises):
+    for m in (ix.chains, ix.enterprises, ix.institutes):
         for k, names in m.items():
             m[k] = sorted(set(names))
     for gs in ix.targets_of.values():

@@ -38,6 +38,8 @@ VARIANTS: dict[str, list[dict[str, Any]]] = {
     "compare": [{"department": "农牧局"}, {"department": "@top"}],
     "phases": [{"on": "2023"}],
     "enterprises": [{"industry": "乳业"}],
+    "leaders": [{"name": "刘建平"}, {"name": "无名氏"}],
+    "institutes": [{"industry": "乳业"}],
 }
 
 

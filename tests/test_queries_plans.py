@@ -65,3 +65,11 @@ def test_plan_filter_restricts_every_answer(examples_store):
     assert len(county) < len(everything)
     phases = queries.run(examples_store, "phases", {"plan": COUNTY}).rows
     assert {r["plan"] for r in phases} == {COUNTY} and len(phases) == 3
+
+
+def test_leaders_of_the_city_plan(examples_store):
+    rows = queries.run(examples_store, "leaders").rows
+    assert rows and {r["place"] for r in rows} == {"呼伦贝尔市"}
+    assert all(r["tasks"] for r in rows)
+    one = rows[0]["leader"]
+    assert queries.run(examples_store, "leaders", {"name": one}).rows == [rows[0]]
