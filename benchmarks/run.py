@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> None:
                               default=str), encoding="utf-8")
     log(f"wrote {RESULTS} ({flat['bench_seconds']['value']} s)")
     if not a.quick:
-        full = {"machine": measure.machine(), "sizes": by_size}
+        full = {"machine": measure.machine(), "load_average": flat["load_average"]["value"], "sizes": by_size}
         RESULTS_FULL.write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         from benchmarks import report
 
