@@ -149,7 +149,6 @@ def _later_support(text: str, pos: int) -> bool:
     return bool(re.search(r"配合|协助|参与|协办", text[pos: pos + 60]))
 
 
-_HARD = re.compile(r"[。;:\n]")
 _PIECE = re.compile(r"[、,]|以及|及")
 
 
@@ -160,9 +159,8 @@ def _names_before(text: str, pos: int, reg: Registry) -> list[str]:
 
 def _names_before_by(text: str, pos: int, reg: Registry) -> tuple[list[str], bool]:
     """Names read backwards from `pos`, and whether they were introduced by 由."""
-    start = 0
-    for m in _HARD.finditer(text, 0, pos):
-        start = m.end()
+    start = max(text.rfind("。", 0, pos), text.rfind(";", 0, pos), text.rfind(":", 0, pos),
+                text.rfind("\n", 0, pos)) + 1
     region = text[start:pos]
     pieces = split_pieces(region, _PIECE)
     out: list[str] = []
@@ -200,7 +198,8 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     taken: list[tuple[int, int]] = []
     if not _ANY_ROLE.search(text):
         return found
-    for m in BRACKET_RE.finditer(text):
+    brackets = BRACKET_RE.finditer(text) if ("(" in text or "〔" in text or "【" in text or "[" in text) else ()
+    for m in brackets:
         inner = m.group(1)
         if not _ROLE_HINT.search(inner):
             continue
