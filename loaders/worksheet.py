@@ -89,11 +89,16 @@ def deadline_cell(task: TaskExtract, targets: Iterable[TargetExtract]) -> str:
     return "、".join(dict.fromkeys(t.deadline for t in targets if t.deadline))
 
 
+def heading_path(task: TaskExtract) -> str:
+    """The full heading path (三、(二)3.(6)) the 序号 column shows; the id where there is none."""
+    return str(getattr(task, "path", "") or task.id)
+
+
 def task_row(ex: PlanExtract, task: TaskExtract) -> dict[str, str]:
     """The visible cells of one task's row, keyed by TASK_HEADERS."""
     targets = [t for t in ex.targets if t.task == task.id]
     return {
-        "序号": task.id,
+        "序号": heading_path(task),
         "重点任务": task.title,
         "具体内容": abridge(task),
         "牵头单位": names_cell(task.lead),
@@ -238,12 +243,12 @@ def split_names(cell: str) -> list[str]:
 def _apply(base: PlanExtract, rows: list[dict[str, str]], name: str | None) -> PlanExtract:
     """The base extract with every edited cell of its rows applied."""
     by_id = {t.id: t for t in base.tasks}
+    by_number = {heading_path(t): t for t in base.tasks}
     canon = _canonical(base)
     depts = {d.name: d.model_copy(deep=True) for d in base.departments}
     tasks: list[TaskExtract] = []
     for row in rows:
-        tid = row.get("task_id") or row.get("序号") or row.get("重点任务", "")
-        old = by_id.get(tid)
+        old = by_id.get(row.get("task_id", "")) or by_number.get(row.get("序号", ""))
         if old is None:  # a row the planner added
             tasks.append(_new_task(row, len(tasks), canon, depts))
             continue
@@ -302,8 +307,9 @@ def _new_task(row: dict[str, str], order: int, canon: dict[str, str],
     number = row.get("序号") or f"新增{order + 1}"
     title = row.get("重点任务") or number
     text = title + ("。" + row["具体内容"] if row.get("具体内容") else "")
+    extra: dict[str, Any] = {"path": number} if "path" in TaskExtract.model_fields else {}
     return TaskExtract(
-        id=number, number=number, level=1, title=title, text=text,
+        id=number, number=number, level=1, title=title, text=text, **extra,
         lead=_resolve(split_names(row.get("牵头单位", "")), canon, depts),
         support=_resolve(split_names(row.get("配合单位", "")), canon, depts),
         deadline=row.get("完成时限") or None, span=span,

@@ -17,7 +17,14 @@ from graph.model import PlanExtract
 from graph.stores import open_store
 from graph.stores.base import Store
 from graph.stores.embedded import EmbeddedStore
-from loaders.worksheet import DEPT_SHEET, META_SHEET, TARGET_SHEET, TASK_HEADERS, TASK_SHEET
+from loaders.worksheet import (
+    DEPT_SHEET,
+    META_SHEET,
+    TARGET_SHEET,
+    TASK_HEADERS,
+    TASK_SHEET,
+    heading_path,
+)
 from tests.conftest import EXAMPLES, SEED
 
 SEED_TITLE = "阿荣旗“科技兴旗”三年行动实施方案"
@@ -85,9 +92,9 @@ def test_xlsx_is_a_task_division_table(store: Store, extracts: list[PlanExtract]
 
     rows = task_sheet(data)
     ex = seed(extracts)
-    assert [r["序号"] for r in rows] == [t.id for t in ex.tasks]
+    assert [r["序号"] for r in rows] == [heading_path(t) for t in ex.tasks]
     first_lead = next(t for t in ex.tasks if t.lead)
-    row = next(r for r in rows if r["序号"] == first_lead.id)
+    row = next(r for r in rows if r["序号"] == heading_path(first_lead))
     assert row["牵头单位"] == "、".join(first_lead.lead)
     assert row["重点任务"] == first_lead.title
     assert SEED_TITLE in row["来源"] and SEED_DOC in row["来源"]
@@ -127,7 +134,7 @@ def test_csv_has_a_bom_and_the_task_rows(store: Store, extracts: list[PlanExtrac
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert list(rows[0]) == list(TASK_HEADERS)
-    assert [r["序号"] for r in rows] == [t.id for t in seed(extracts).tasks]
+    assert [r["序号"] for r in rows] == [heading_path(t) for t in seed(extracts).tasks]
 
 
 # -- graph formats ----------------------------------------------------------------------------

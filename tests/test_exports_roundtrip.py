@@ -15,7 +15,14 @@ from api.exports import export
 from graph.errors import ParseError
 from graph.model import PlanExtract
 from graph.stores.embedded import EmbeddedStore
-from loaders.worksheet import TASK_HEADERS, TASK_SHEET, extract_workbook, extract_xlsx, split_names
+from loaders.worksheet import (
+    TASK_HEADERS,
+    TASK_SHEET,
+    extract_workbook,
+    extract_xlsx,
+    heading_path,
+    split_names,
+)
 from tests.conftest import EXAMPLES, ROOT, SEED
 
 SEED_TITLE = "阿荣旗“科技兴旗”三年行动实施方案"
@@ -52,8 +59,9 @@ def edit(data: bytes, changes: dict[str, dict[str, str]], *, delete: tuple[str, 
     return buf.getvalue()
 
 
-def task_node(g: nx.MultiDiGraph, path: str) -> str:
-    return next(n for n, a in g.nodes(data=True) if a.get("label") == "Task" and a.get("path") == path)
+def task_node(g: nx.MultiDiGraph, tid: str) -> str:
+    """The graph node of the task whose id in its plan is `tid`."""
+    return next(n for n, a in g.nodes(data=True) if a.get("label") == "Task" and n.endswith(f"#{tid}"))
 
 
 def test_unchanged_sheet_reloads_to_the_same_graph(store: EmbeddedStore) -> None:
@@ -71,7 +79,7 @@ def test_unchanged_sheet_reloads_to_the_same_graph(store: EmbeddedStore) -> None
 def test_a_fixed_responsibility_changes_the_graph(store: EmbeddedStore, seed_extract: PlanExtract) -> None:
     task = next(t for t in seed_extract.tasks if "教科体局" in t.lead and len(t.lead) > 1)
     new_lead = [n for n in task.lead if n != "教科体局"]
-    fixed = edit(export(store, "xlsx"), {task.id: {"牵头单位": "、".join(new_lead),
+    fixed = edit(export(store, "xlsx"), {heading_path(task): {"牵头单位": "、".join(new_lead),
                                                    "配合单位": "、".join([*task.support, "教科体局"])}})
     store.load(extract_xlsx(fixed, "fixed.xlsx"))
     g = store.to_networkx()
@@ -93,14 +101,14 @@ def test_an_alias_written_in_the_sheet_resolves_to_its_department(store: Embedde
     dept = next(d for d in seed_extract.departments if any(a != d.name for a in d.aliases))
     alias = next(a for a in dept.aliases if a != dept.name)
     task = next(t for t in seed_extract.tasks if t.lead and dept.name not in t.lead)
-    fixed = edit(export(store, "xlsx"), {task.id: {"牵头单位": alias}})
+    fixed = edit(export(store, "xlsx"), {heading_path(task): {"牵头单位": alias}})
     ex = extract_xlsx(fixed, "fixed.xlsx")
     assert ex.task(task.id).lead == [dept.name]
 
 
 def test_deleted_and_added_rows(store: EmbeddedStore, seed_extract: PlanExtract) -> None:
     leaf = next(t for t in reversed(seed_extract.tasks) if t.parent and t.lead)
-    fixed = edit(export(store, "xlsx"), {}, delete=(leaf.id,),
+    fixed = edit(export(store, "xlsx"), {}, delete=(heading_path(leaf),),
                  add=[{"序号": "(新1)", "重点任务": "建设科技成果转化服务平台", "牵头单位": "教科体局",
                        "配合单位": "工信局、新设的数据局", "完成时限": "2023年底前"}])
     ex = extract_xlsx(fixed, "fixed.xlsx")
@@ -112,7 +120,7 @@ def test_deleted_and_added_rows(store: EmbeddedStore, seed_extract: PlanExtract)
     assert "新设的数据局" in {d.name for d in ex.departments}
     store.load(ex)
     g = store.to_networkx()
-    assert not any(a.get("path") == leaf.id for _, a in g.nodes(data=True) if a.get("label") == "Task")
+    assert not any(n.endswith(f"#{leaf.id}") for n, a in g.nodes(data=True) if a.get("label") == "Task")
     assert ("新设的数据局", task_node(g, "(新1)")) in relations(g, "SUPPORTS")
 
 
@@ -192,3 +200,16 @@ def test_cli_export_then_load_the_fix(tmp_path: Path) -> None:
     assert bad.stderr.count("\n") == 1 and "xlsx, csv, graphml, json" in bad.stderr
     missing = plankg("export", "--format", "xlsx", "--plan", "没有这个方案")
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, seed_extract: PlanExtract) -> None:
+    task = next(t for t in seed_extract.tasks if t.lead)
+    odd = seed_extract.model_copy(deep=True)
+    odd.task(task.id).title = "=HYPERLINK(\"http://x\",\"点击\")"
+    s = EmbeddedStore(tmp_path / "odd.plankg")
+    s.load(odd)
+    data = export(s, "xlsx")
+    cell = next(c for c in openpyxl.load_workbook(io.BytesIO(data))[TASK_SHEET]["B"] if c.value == odd.task(task.id).title)
+    assert cell.data_type == "s"
+    assert extract_xlsx(data, "odd.xlsx").task(task.id).title == odd.task(task.id).title
+    assert "'=HYPERLINK" in export(s, "csv").decode("utf-8-sig")

@@ -73,8 +73,9 @@ def plan_extract(g: nx.MultiDiGraph, pid: str) -> PlanExtract:
                     name=da["name"], aliases=list(da.get("aliases") or [da["name"]]),
                     collective=bool(da.get("collective")), scope=da.get("scope")))
         chains = names(outs.get("CONCERNS", []))
+        extra = {"path": a.get("path") or ""} if "path" in TaskExtract.model_fields else {}
         tasks.append(TaskExtract(
-            id=a.get("path") or _local(pid, n) or n, number=a.get("number") or "",
+            id=_local(pid, n) or n, number=a.get("number") or "", **extra,
             parent=_local(pid, a.get("parent")), level=int(a.get("level") or 1),
             title=a.get("title") or "", text=a.get("text") or "",
             lead=names(ins.get("LEADS", [])), support=names(ins.get("SUPPORTS", [])),

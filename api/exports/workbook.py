@@ -26,6 +26,7 @@ from loaders.worksheet import (
     TARGET_SHEET,
     TASK_HEADERS,
     TASK_SHEET,
+    heading_path,
     meta_chunks,
     names_cell,
     source_cell,
@@ -59,7 +60,7 @@ def department_rows(extracts: Sequence[PlanExtract]) -> list[dict[str, Any]]:
         for d in ex.departments:
             aliases.setdefault((place, d.name), set()).update(a for a in d.aliases if a != d.name)
         for t in ex.tasks:
-            label = f"{t.id} {t.title}" + (f"（{ex.plan.title}）" if many else "")
+            label = f"{heading_path(t)} {t.title}" + (f"（{ex.plan.title}）" if many else "")
             for role, names in (("lead", t.lead), ("support", t.support)):
                 for n in names:
                     roles.setdefault((place, n), {"lead": [], "support": []})[role].append(label)
@@ -84,7 +85,8 @@ def target_rows(extracts: Sequence[PlanExtract]) -> list[dict[str, Any]]:
         tasks = {t.id: t for t in ex.tasks}
         for g in ex.targets:
             task = tasks.get(g.task or "")
-            rows.append({"序号": g.task or "", "重点任务": task.title if task else "", "目标": g.text,
+            rows.append({"序号": heading_path(task) if task else "", "重点任务": task.title if task else "",
+                         "目标": g.text,
                          "数值": _value(g.value, g.value_max), "单位": g.unit or "", "完成时限": g.deadline or "",
                          "周期": g.cadence or "", "牵头单位": names_cell(task.lead) if task else "",
                          "来源": source_cell(ex.plan)})
@@ -95,6 +97,11 @@ def _sheet(ws: Worksheet, headers: Sequence[str], rows: list[dict[str, Any]], fr
     ws.append(list(headers))
     for row in rows:
         ws.append([row.get(h) for h in headers])
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            # openpyxl writes a string starting with "=" as a formula: plan text is never one
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for cell in ws[1]:
@@ -138,10 +145,16 @@ def workbook_bytes(extracts: Sequence[PlanExtract]) -> bytes:
     return buf.getvalue()
 
 
+def _csv_safe(value: str) -> str:
+    """Spreadsheets run a CSV cell starting with = + - @ as a formula; a leading apostrophe
+    keeps it text (OWASP's advice against CSV injection). Plan text almost never starts so."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def csv_bytes(extracts: Sequence[PlanExtract]) -> bytes:
     """The task sheet as CSV, UTF-8 with a BOM so that Excel opens it in the right encoding."""
     buf = io.StringIO(newline="")
     writer = csv.DictWriter(buf, fieldnames=list(TASK_HEADERS), lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(task_rows(extracts))
+    writer.writerows({k: _csv_safe(v) for k, v in row.items()} for row in task_rows(extracts))
     return buf.getvalue().encode("utf-8-sig")
