@@ -1,9 +1,9 @@
 """Bad input through the Python API and the CLI: a valid graph or one line naming the file and the problem, never a traceback, never a hang.
 
-Each case in tests/reliability/badfiles.py is read three ways: `loaders.extract_path`,
-`loaders.extract_bytes` and `python -m api load` in a subprocess (all CLI runs start together in
-a module fixture; the CLI takes one case per format and kind of damage). The pytest-timeout on
-the module is the hang guard.
+Every case in tests/reliability/badfiles.py is read by `loaders.extract_path` and by
+`loaders.extract_bytes`; one case per format and kind of damage also goes through
+`python -m api load` in a subprocess (the runs start together in a module fixture). The
+pytest-timeout on the module is the hang guard.
 """
 
 from __future__ import annotations
