@@ -10,7 +10,7 @@ network. Every dependency is `async def` and reads `app.state` directly: FastAPI
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Header, Query, Request
@@ -24,8 +24,9 @@ from graph.stores.base import Store
 R = TypeVar("R")
 #: Cypher integers are 64-bit; anything beyond this offset is past every list anyway
 MAX_OFFSET = 1 << 31
-#: encoded answers kept (see Db.json)
+#: encoded answers kept (see Db): at most this many, and this many bytes
 JSON_CACHE_MAX = 4096
+JSON_CACHE_BYTES = 64 * 1024 * 1024
 
 
 class ApiError(Exception):
@@ -44,10 +45,12 @@ class Db:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.inline = store.kind == "embedded"
-        # answer object -> its JSON. The embedded store's lookups hand out the same object for the
-        # same question while the graph is unchanged, so each answer is validated and encoded once;
-        # the entry holds the object, so its id cannot be reused while cached.
-        self._encoded: dict[int, tuple[object, bytes]] = {}
+        # Encoded answers, oldest first, bounded in count and bytes. Two kinds of key:
+        # - id(answer): the embedded store's lookups hand out the same object for the same question
+        #   while the graph is unchanged; the entry holds the object so its id is not reused;
+        # - (query, params, store version) for catalog answers, which are fresh objects each time.
+        self._encoded: dict[Hashable, tuple[object, bytes]] = {}
+        self._bytes = 0
 
     async def __call__(self, fn: Callable[..., R], /, **kwargs: Any) -> R:
         if self.inline:
@@ -66,14 +69,42 @@ class Db:
         key = value if key is None else key
         hit = self._encoded.get(id(key)) if self.inline else None
         if hit is not None and hit[0] is key:
-            body = hit[1]
-        else:
-            body = adapter.dump_json(adapter.validate_python(value))
-            if self.inline:
-                if len(self._encoded) >= JSON_CACHE_MAX:
-                    del self._encoded[next(iter(self._encoded))]
-                self._encoded[id(key)] = (key, body)
-        return Response(body, media_type="application/json")
+            return _json(hit[1])
+        body = adapter.dump_json(adapter.validate_python(value))
+        if self.inline:
+            self._remember(id(key), key, body)
+        return _json(body)
+
+    def version(self) -> int | None:
+        """The embedded store's graph version, after picking up a file another process changed
+        (None for stores without versions: their answers are never cached here)."""
+        version = getattr(self.store, "version", None) if self.inline else None
+        if version is None:
+            return None
+        self.store.graph()  # type: ignore[attr-defined]  # reloads (and bumps `version`) if the file changed
+        return int(self.store.version)  # type: ignore[attr-defined]
+
+    def cached(self, key: Hashable) -> bytes | None:
+        hit = self._encoded.get(key)
+        return hit[1] if hit is not None else None
+
+    def remember(self, key: Hashable, body: bytes, version: int) -> None:
+        """Keep `body` under `key` (which holds `version`) unless the store moved on meanwhile."""
+        if self.version() == version:
+            self._remember(key, None, body)
+
+    def _remember(self, key: Hashable, owner: object, body: bytes) -> None:
+        while self._encoded and (len(self._encoded) >= JSON_CACHE_MAX
+                                 or self._bytes + len(body) > JSON_CACHE_BYTES):
+            oldest = next(iter(self._encoded))
+            self._bytes -= len(self._encoded.pop(oldest)[1])
+        if len(body) <= JSON_CACHE_BYTES:
+            self._encoded[key] = (owner, body)
+            self._bytes += len(body)
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
 
 
 async def get_settings_dep(request: Request) -> Settings:

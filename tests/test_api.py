@@ -258,11 +258,14 @@ def test_an_answer_reflects_a_new_load_without_a_restart(tmp_path: Path) -> None
         store.load(extract_path(SEED))
     with client_for(str(path)) as c:
         before = c.get("/plans").json()["count"]
+        rows_before = len(c.get("/queries/plans").json()["rows"])
+        assert c.get("/queries/plans").json()["rows"]  # answered twice: the second from the cache
         with open_store(str(path)) as other:  # another process, e.g. `plankg load`
             for p in sorted(EXAMPLES.glob("*.txt")):
                 other.load(extract_path(p))
         after = c.get("/plans").json()["count"]
-    assert after > before
+        rows_after = len(c.get("/queries/plans").json()["rows"])
+    assert after > before and rows_after > rows_before
 
 
 @pytest.mark.bolt
