@@ -104,6 +104,8 @@ CO_LEADS = QuerySpec(
 )
 
 # ---------------------------------------------------------------------------- industry-leads
+# One variable per pattern comprehension: FalkorDB 4.16 answers [] for the second of two that
+# share a variable name.
 INDUSTRY_LEADS_CYPHER = """
 MATCH (p:Plan)-[:HAS_TASK]->(t:Task)-[:CONCERNS]->(i:Industry)
 WHERE $plan IS NULL OR p.id = $plan
