@@ -41,6 +41,7 @@ class GoldTask:
     lead: list[str]
     support: list[str]
     chains: list[str]
+    enterprises: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -125,15 +126,19 @@ class PlanWriter:
             return f"{metric}{n}—{n * 2}{unit}"
         return f"{metric}力争突破{n}{unit}"
 
-    def task_body(self, chains: list[str]) -> tuple[str, str]:
+    def task_body(self, chains: list[str]) -> tuple[str, str, list[str]]:
         rng = self.rng
         terms = [rng.choice(chain_terms()[c]) for c in chains]
         focus = "、".join(terms) if terms else rng.choice(("重点领域", "关键环节", "薄弱环节"))
         title = f"{rng.choice(TASK_VERBS)}{focus}{rng.choice(('关键技术集成攻关', '提质增效', '示范工程', '服务体系建设', '项目建设', '品牌培育'))}"
         body = f"{title}。围绕{focus}，{rng.choice(FILLER)}，{rng.choice(FILLER)}"
+        enterprises = []
+        if chains and rng.random() < 0.25:  # a local champion of the chain, named like the seed's
+            enterprises = [f"{self.place.name[:2]}{chains[0]}集团"]
+            body += f"，支持{enterprises[0]}等龙头企业做大做强"
         if rng.random() < 0.35:
             body += "，" + self.target()
-        return title, body + "。"
+        return title, body + "。", enterprises
 
     # -- the document -------------------------------------------------------------------------
     def header(self) -> None:
@@ -200,14 +205,14 @@ class PlanWriter:
             for _ in range(subs):
                 sub_no += 1
                 s_chains = rng.sample(self.chains, k=rng.choice((0, 1, 1, 2)))
-                title, body = self.task_body(s_chains)
+                title, body, ents = self.task_body(s_chains)
                 lead, support = self.parties()
                 s_num = f"（{sub_no}）" if seed_shape else f"{sub_no}."
                 ann = self.annotate(body, lead, support)
                 self.lines.append(s_num + ann[0])
                 self.lines += ann[1:]
                 self.gold.append(GoldTask(s_num.replace("（", "(").replace("）", ")"), number, title,
-                                          lead, support, s_chains))
+                                          lead, support, s_chains, ents))
                 remaining -= 1
 
     def footer(self) -> int:

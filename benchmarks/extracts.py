@@ -45,6 +45,7 @@ def gold_extract(gold: dict, text: str) -> PlanExtract:
             id=path, number=t["number"], parent=paths[t["parent"]] if t["parent"] else None,
             level=2 if t["parent"] is None else 3, title=t["title"], text=t["title"],
             lead=t["lead"], support=t["support"], industries=t["chains"], chains=t["chains"],
+            enterprises=t.get("enterprises", []),
             span=(0, 0),
         ))
     depts = [DepartmentExtract(name=n, aliases=[n], collective=n.startswith(COLLECTIVE_PREFIX))

@@ -64,7 +64,7 @@ def test_the_sample_covers_every_annotation_style(sample: tuple[Path, list[dict]
 
 
 def test_the_loader_reads_what_the_generator_wrote(sample: tuple[Path, list[dict]]) -> None:
-    """Recall 1.0: every task, lead, support and chain the generator wrote is extracted."""
+    """Recall 1.0: every task, lead, support, chain and enterprise the generator wrote is extracted."""
     out, golds = sample
     missed: list[tuple[str, ...]] = []
     written = found = 0
@@ -85,6 +85,7 @@ def test_the_loader_reads_what_the_generator_wrote(sample: tuple[Path, list[dict
                     else:
                         missed.append((g["file"], gt["number"], role, name))
             assert set(gt["chains"]) <= set(et.chains), (g["file"], gt["number"])
+            assert set(gt["enterprises"]) <= set(et.enterprises), (g["file"], gt["number"])
     assert written > 300
     assert missed == []
     assert found == written
