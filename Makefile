@@ -56,7 +56,7 @@ $(WEB_VENDOR): web/package.json web/package-lock.json web/build.mjs
 	touch $@
 
 clean:
-	rm -rf $(VENV) .plankg build *.egg-info
+	rm -rf $(VENV) .plankg build *.egg-info web/node_modules api/static/vendor
 
 # Re-draw docs/notebook_*.png by executing the analyst notebooks on the bundled plans
 # (embedded store; the notebooks themselves stay without outputs).
