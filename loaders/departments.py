@@ -66,6 +66,8 @@ class Registry:
     _dept_cache: dict[str, bool] = field(default_factory=dict, repr=False)
     #: (place, level, name) -> entry, shared by per-document copies like _dept_cache
     _canon_cache: dict[tuple[str | None, str | None, str], Entry] = field(default_factory=dict, repr=False)
+    #: other pure results that depend only on the aliases (e.g. names read back from a phrase)
+    _memo: dict[tuple[str, str], tuple[tuple[str, ...], bool]] = field(default_factory=dict, repr=False)
 
     def heads(self) -> list[str]:
         """Registry names of three characters or more (where a glued name may start)."""

@@ -162,6 +162,18 @@ def _names_before_by(text: str, pos: int, reg: Registry) -> tuple[list[str], boo
     start = max(text.rfind("。", 0, pos), text.rfind(";", 0, pos), text.rfind(":", 0, pos),
                 text.rfind("\n", 0, pos)) + 1
     region = text[start:pos]
+    memo = reg._memo
+    key = ("back", region)
+    got = memo.get(key)
+    if got is None:
+        got = _read_back(region, reg)
+        if len(memo) < 100_000:
+            memo[key] = got
+    names, by = got
+    return list(names), by
+
+
+def _read_back(region: str, reg: Registry) -> tuple[tuple[str, ...], bool]:
     pieces = split_pieces(region, _PIECE)
     out: list[str] = []
     by = False
@@ -179,7 +191,7 @@ def _names_before_by(text: str, pos: int, reg: Registry) -> tuple[list[str], boo
         if raw.strip().startswith("由"):
             by = True
             break
-    return list(reversed(out)), by
+    return tuple(reversed(out)), by
 
 
 @dataclass
