@@ -73,8 +73,11 @@ class PlanInfo(_Model):
 
 
 class TaskExtract(_Model):
+    #: the number as written when unique in the plan ("(6)"), else the shortest unique heading path
     id: str
     number: str
+    #: the full heading path, e.g. 三、(二)3.(6): provenance, and what a reader finds in the text
+    path: str = ""
     parent: str | None = None
     level: int
     title: str

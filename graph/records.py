@@ -117,11 +117,11 @@ def plan_records(ex: PlanExtract) -> PlanRecords:
         tid = task_id(p.id, t.id)
         span = list(t.span)
         node(
-            tid, "Task", plan=p.id, path=t.id, number=t.number, title=t.title, text=t.text,
+            tid, "Task", plan=p.id, path=t.path or t.id, number=t.number, title=t.title, text=t.text,
             level=t.level, order=order, deadline=t.deadline, doc=doc, span=span,
             parent=task_id(p.id, t.parent) if t.parent else None,
         )
-        prov = {"doc": doc, "span": span, "path": t.id}
+        prov = {"doc": doc, "span": span, "path": t.path or t.id}
         rel("HAS_TASK", p.id, tid, **prov)
         if t.parent:
             rel("SUBTASK", task_id(p.id, t.parent), tid, **prov)
@@ -146,6 +146,7 @@ def plan_records(ex: PlanExtract) -> PlanRecords:
             node(pid, "Person", name=name, place=p.place or "-")
             rel("RESPONSIBLE", pid, tid, **prov)
 
+    paths = {t.id: t.path or t.id for t in ex.tasks}
     for order, g in enumerate(ex.targets):
         gid = f"{p.id}#target:{g.id}"
         owner = task_id(p.id, g.task) if g.task else p.id
@@ -153,9 +154,9 @@ def plan_records(ex: PlanExtract) -> PlanRecords:
             gid, "Target", plan=p.id, task=task_id(p.id, g.task) if g.task else None, text=g.text,
             value=g.value, value_max=g.value_max, unit=g.unit, comparator=g.comparator,
             deadline=g.deadline, cadence=g.cadence, order=order, doc=doc, span=list(g.span),
-            path=g.task or "",
+            path=paths.get(g.task, "") if g.task else "",
         )
-        rel("HAS_TARGET", owner, gid, doc=doc, span=list(g.span), path=g.task or "")
+        rel("HAS_TARGET", owner, gid, doc=doc, span=list(g.span), path=paths.get(g.task, "") if g.task else "")
 
     for order, ph in enumerate(ex.phases):
         phid = f"{p.id}#phase:{order}"

@@ -99,7 +99,7 @@ def extract_text(
     tasks: list[TaskExtract] = []
     targets: list[TargetExtract] = []
     issue_year = hdr.issued_date[:4] if hdr.issued_date else hdr.period[0]
-    path_of = _unique_ids({i: nodes[i].path for i in task_idx})
+    path_of = _unique_ids(nodes, task_idx)
     for i in task_idx:
         n = nodes[i]
         lead_w, support_w = resolve(n.roles, first_is_lead)
@@ -120,7 +120,7 @@ def extract_text(
         while parent is not None and parent not in path_of:
             parent = nodes[parent].parent
         tasks.append(TaskExtract(
-            id=path_of[i], number=n.number, parent=path_of.get(parent) if parent is not None else None,
+            id=path_of[i], number=n.number, path=n.path, parent=path_of.get(parent) if parent is not None else None,
             level=n.level, title=n.title, text=own, lead=lead, support=support,
             persons=list(dict.fromkeys(n.roles.persons)),
             industries=list(dict.fromkeys(t for t, _, _ in inds)),
@@ -309,14 +309,35 @@ def _norm_deadline(raw: str | None) -> str | None:
     return ys[-1][0] if ys else None
 
 
-def _unique_ids(paths: dict[int, str]) -> dict[int, str]:
-    """Task ids from heading paths, made unique: a number repeated under one parent (a typo, a
-    pasted block) would otherwise merge two tasks into one graph node. Repeats get ~2, ~3."""
-    seen: dict[str, int] = {}
+def _unique_ids(nodes: list[_Node], task_idx: list[int]) -> dict[int, str]:
+    """Task ids as planners cite them: the number as written ("(6)", "2.") when the plan has one
+    task so numbered, else the shortest tail of the heading path that is unique ("二、(一)"), else
+    the whole path with ~2, ~3 for a number repeated under one parent (a typo, a pasted block)."""
+    chains: dict[int, list[str]] = {}
+    for i in task_idx:
+        chain: list[str] = []
+        j: int | None = i
+        while j is not None:
+            chain.append(nodes[j].number)
+            j = nodes[j].parent
+        chains[i] = chain[::-1]
     out: dict[int, str] = {}
-    for i, path in paths.items():
-        seen[path] = seen.get(path, 0) + 1
-        out[i] = path if seen[path] == 1 else f"{path}~{seen[path]}"
+    depth = max((len(c) for c in chains.values()), default=0)
+    for k in range(1, depth + 1):
+        tails = {i: "".join(chains[i][-k:]) for i in task_idx if i not in out}
+        counts: dict[str, int] = {}
+        for tail in tails.values():
+            counts[tail] = counts.get(tail, 0) + 1
+        taken = set(out.values())
+        for i, tail in tails.items():
+            if counts[tail] == 1 and tail not in taken:
+                out[i] = tail
+    seen: dict[str, int] = {}
+    for i in task_idx:
+        if i not in out:
+            path = nodes[i].path
+            seen[path] = seen.get(path, 0) + 1
+            out[i] = path if seen[path] == 1 and path not in out.values() else f"{path}~{seen[path] + 1}"
     return out
 
 

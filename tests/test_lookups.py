@@ -60,8 +60,8 @@ def test_department_leads_and_supports_are_the_extracts(store: Store, extracts: 
         row = lookups.department(store=store, name=d.name, place=ex.plan.place)
         led = {r["path"] for r in row["leads"] if r["plan"] == ex.plan.id}
         supported = {r["path"] for r in row["supports"] if r["plan"] == ex.plan.id}
-        assert led == {t.id for t in ex.tasks if d.name in t.lead}, d.name
-        assert supported == {t.id for t in ex.tasks if d.name in t.support}, d.name
+        assert led == {t.path for t in ex.tasks if d.name in t.lead}, d.name
+        assert supported == {t.path for t in ex.tasks if d.name in t.support}, d.name
         assert set(d.aliases) <= set(row["aliases"])
 
 
@@ -111,7 +111,7 @@ def test_task_provenance_points_into_the_document(store: Store, extracts: list[P
         row = lookups.task(store=store, id=f"{ex.plan.id}#{t.id}")
         prov = row["provenance"]
         assert prov["document"] == ex.plan.doc_id
-        assert prov["path"] == t.id and prov["span"] == list(t.span)
+        assert prov["path"] == t.path and prov["span"] == list(t.span)
         assert prov["sentence"] and prov["sentence"] in text[t.span[0] : t.span[1]]
         assert [d["name"] for d in row["lead"]] == t.lead
         assert [d["name"] for d in row["support"]] == t.support
@@ -122,7 +122,7 @@ def test_plan_detail_by_id_and_title(store: Store, extracts: list[PlanExtract]) 
     row = lookups.plan(store=store, id=ex.plan.id)
     assert lookups.plan(store=store, id=ex.plan.title) == row
     assert row["loaded"] and row["doc_number"] == "阿政办发〔2021〕32号"
-    assert [t["path"] for t in row["tasks"]] == [t.id for t in ex.tasks]
+    assert [t["path"] for t in row["tasks"]] == [t.path for t in ex.tasks]
     assert [i["title"] for i in row["implements"]] == ex.plan.implements
     implemented = lookups.plan(store=store, id=row["implements"][0]["id"])
     assert ex.plan.id in {p["id"] for p in implemented["implemented_by"]}

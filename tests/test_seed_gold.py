@@ -112,11 +112,11 @@ def test_coverage_counts_every_annotation(seed_extract):
     assert seed_extract.coverage.tasks_without_responsibility == []
 
 
-def test_task_ids_are_heading_paths_and_unique(seed_extract):
+def test_task_ids_are_the_cited_numbers_with_heading_paths_beside(seed_extract):
     ids = [t.id for t in seed_extract.tasks]
     assert len(ids) == len(set(ids))
     t = _by_number(seed_extract)["(4)"]
-    assert t.id == "三、(二)2.(4)"
-    assert t.parent == "三、(二)2."
+    assert t.id == "(4)" and t.path == "三、(二)2.(4)"
+    assert t.parent == "2."
     text = seed_extract.text
     assert text[t.span[0]: t.span[1]].startswith("(4)实施数字经济")

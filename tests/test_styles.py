@@ -216,7 +216,8 @@ def test_circled_numbers_nest_under_arabic_ones():
                 "②推广轮作。(省农业农村厅牵头)\n2.提升加工水平。(省工业和信息化厅牵头)\n")
     ex = extract_text(text)
     assert [(t.id, t.parent) for t in ex.tasks] == [
-        ("二、1.", None), ("二、1.①", "二、1."), ("二、1.②", "二、1."), ("二、2.", None)]
+        ("1.", None), ("①", "1."), ("②", "1."), ("2.", None)]
+    assert [t.path for t in ex.tasks] == ["二、1.", "二、1.①", "二、1.②", "二、2."]
     assert ex.tasks[1].lead == ["省财政厅"] and ex.tasks[1].support == ["省农业农村厅"]
 
 
@@ -225,13 +226,13 @@ def test_coverage_shows_tasks_without_responsibility():
     ex = extract_text(text)
     assert ex.coverage.annotations == 2
     assert ex.coverage.tasks == 3
-    assert ex.coverage.tasks_without_responsibility == ["二、(二)"]
+    assert ex.coverage.tasks_without_responsibility == ["(二)"]
 
 
 def test_coverage_of_a_plan_without_any_annotation():
     ex = extract_text(plan("一、指导思想\n坚持创新驱动。\n二、重点任务\n(一)甲。加强宣传。\n(二)乙。强化督查。\n"))
     assert ex.coverage.annotations == 0
-    assert ex.coverage.tasks_without_responsibility == ["二、(一)", "二、(二)"]
+    assert ex.coverage.tasks_without_responsibility == ["(一)", "(二)"]
 
 
 def test_enterprises_partners_and_bodies():
