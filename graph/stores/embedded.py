@@ -71,8 +71,9 @@ class EmbeddedStore(Store):
             try:
                 with self.path.open("rb") as fh:
                     graph = pickle.load(fh)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as e:
-                raise StoreError(f"the embedded store {self.path} is unreadable: {e}") from e
+            except Exception as e:  # a damaged pickle raises almost anything: TypeError, MemoryError, ImportError...
+                reason = (str(e).splitlines() or [""])[0] or type(e).__name__
+                raise StoreError(f"the embedded store {self.path} is unreadable: {reason}") from e
             if not isinstance(graph, nx.MultiDiGraph) or graph.graph.get("format") != FORMAT:
                 raise StoreError(f"{self.path} is not a plankg embedded store")
         self._graph, self._stamp = graph, stamp
