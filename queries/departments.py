@@ -29,7 +29,8 @@ WHERE d.id IN $ids AND ($plan IS NULL OR t.plan = $plan)
 RETURN d.id AS dept, d.name AS name, d.place AS place, t.plan AS plan, type(r) AS role,
        t.order AS ord, t.number AS number, t.title AS title,
        [(t)-[:CONCERNS]->(i:Industry) | i.name] AS chains,
-       [(t)-[:HAS_TARGET]->(g:Target) | [g.order, g.text]] AS targets
+       [(t)-[:HAS_TARGET]->(g:Target) | [g.order, g.text]] AS targets,
+       [(o:Department)-[q:LEADS]->(t) | [q.rank, o.name]] AS leads
 """
 
 
@@ -44,6 +45,7 @@ class RoleFact:
     task: str  # label
     chains: tuple[str, ...]
     targets: tuple[str, ...]  # in document order
+    leads: tuple[str, ...]  # every lead of the task, in the order written
 
 
 def _facts_ix(ix: Index, ids: list[str], plan: str | None) -> list[RoleFact]:
@@ -60,6 +62,7 @@ def _facts_ix(ix: Index, ids: list[str], plan: str | None) -> list[RoleFact]:
                     ta.get("order", 0), task_label(ta.get("number"), ta.get("title")),
                     tuple(ix.chains.get(t, [])),
                     tuple(ix.targets[g]["text"] for g in ix.targets_of.get(t, [])),
+                    tuple(ix.depts[x]["name"] for x in ix.leads.get(t, [])),
                 ))
     return out
 
@@ -72,6 +75,7 @@ def _facts_bolt(read: Reader, ids: list[str], plan: str | None) -> list[RoleFact
             r["dept"], r["name"], r["place"] or "-", r["plan"], ROLE[r["role"]],
             int(r["ord"] or 0), task_label(r["number"], r["title"]),
             tuple(sorted(set(r["chains"] or []))), tuple(text for _, text in targets),
+            tuple(n for _, n in sorted((int(k or 0), n) for k, n in (r["leads"] or []))),
         ))
     return out
 
@@ -81,7 +85,7 @@ def _department_rows(facts: list[RoleFact], titles: dict[str, str]) -> list[Row]
     facts = sorted(facts, key=lambda f: (f.place, f.name, titles.get(f.plan, f.plan), f.plan, f.role, f.order))
     return [{
         "department": f.name, "place": f.place, "plan": titles.get(f.plan, f.plan), "role": f.role,
-        "task": f.task, "industries": list(f.chains),
+        "task": f.task, "with": [n for n in f.leads if n != f.name], "industries": list(f.chains),
         "targets": list(f.targets) if f.role == "lead" else [],
     } for f in facts]
 
@@ -105,13 +109,14 @@ DEPARTMENT = QuerySpec(
     question_zh="某部门牵头和配合哪些任务？涉及哪些产业链、负责哪些目标？",
     question_en="What does one department lead and support, in which chains, owning which targets?",
     params=[required("name", "str", "the department, canonical name or any alias (e.g. 教科体局)"), PLAN],
-    columns=["department", "place", "plan", "role", "task", "industries", "targets"],
+    columns=["department", "place", "plan", "role", "task", "with", "industries", "targets"],
     column_help={
         "department": "canonical name",
         "place": "the department's place",
         "plan": "title of the plan the task belongs to",
         "role": "`lead` or `support`",
         "task": "the task as `number title`",
+        "with": "the task's (other) lead departments, in the order written",
         "industries": "industry chains the task concerns",
         "targets": "the task's quantified targets, which this department owns (lead rows only)",
     },

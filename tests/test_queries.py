@@ -124,6 +124,7 @@ def test_finance_office_leads_the_two_finance_tasks(seed_store):
     assert led == ["(14) 加大科技金融扶持力度", "(15) 建立投融资金融服务机制"]
     assert [r["task"] for r in rows if r["role"] == "support"] == ["(13) 实施知识产权保护和运用工程"]
     assert rows[0]["targets"] == ["到2023年入库项目数达到3个"]
+    assert [r["with"] for r in rows] == [[], ["工信局"], ["市场监管局"]]
 
 
 def test_department_accepts_an_alias(seed_store):
