@@ -95,6 +95,12 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
         sticky = bool(_STICKY.search(value))
         if sticky:
             value = _STICKY.sub("", value)
+        if _LEAD_MARK.search(value):
+            # 责任单位:市发改委(牵头)、市财政局 -> the marked name leads, the others support
+            marked = _marked_lead(value, reg)
+            if marked is not None:
+                r.merge(marked)
+                continue
         if TRIGGER_RE.search(value) and not TRIGGER_RE.fullmatch(value.strip()):
             sub = parse_sentence(value, reg)
             if not sub.empty():
@@ -107,6 +113,19 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
         if sticky and names:
             r.sticky.append((kind, names[-1]))
     return r
+
+
+_LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|总牵头)\)")
+
+
+def _marked_lead(value: str, reg: Registry) -> Roles | None:
+    out = Roles()
+    for piece in split_names(_LEAD_MARK.sub("@@", value).replace("@@", "@")):
+        is_lead = piece.endswith("@")
+        name = piece.rstrip("@")
+        if looks_like_department(name, reg):
+            (out.lead if is_lead else out.support).append(name)
+    return out if out.lead else None
 
 
 _OFFICE = re.compile(

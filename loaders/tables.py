@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.departments import Registry, looks_like_department, split_names
-from loaders.roles import Roles
+from loaders.roles import _LEAD_MARK, Roles, parse_keyed
 from loaders.structure import Line
 
 _COL_KINDS = (
@@ -28,7 +28,7 @@ _COL_KINDS = (
 )
 _ROLE_KINDS = ("lead", "resp", "support", "person")
 _EMPTY = {"", "—", "-", "–", "/", "无", "——", "\\", "--"}
-_ROW_NO = re.compile(r"^\d{1,3}$")
+_ROW_NO = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
 _DEADLINE_CELL = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
 _TABLE_TITLE = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
@@ -239,7 +239,11 @@ def _row(cells: list[str], spans: list[tuple[int, int]], kinds: list[str], reg: 
     title = ""
     role_spans = []
     for cell, kind, span in zip(cells, col, spans, strict=False):
-        if kind in ("lead", "resp", "support"):
+        if kind in ("lead", "resp", "support") and _LEAD_MARK.search(cell):
+            marked = parse_keyed("责任单位:" + cell, reg)  # 市发改委(牵头)、市财政局 in one cell
+            roles.merge(marked)
+            role_spans.append(span)
+        elif kind in ("lead", "resp", "support"):
             names = [p for name in split_names(cell) for p in split_glued(name, reg)]
             target = getattr(roles, kind)
             target.extend(x for x in names if looks_like_department(x, reg) and x not in target)

@@ -245,3 +245,20 @@ def test_enterprises_partners_and_bodies():
     assert t.partners == ["农科院", "内蒙古农业大学"]
     assert "乳业" in t.chains
     assert ex.coordinating_bodies == ["某市奶业振兴工作领导小组"]
+
+
+def test_lead_marked_inside_a_list():
+    r = roles(plan("二、重点任务\n(一)推进改革。(责任单位:市发展改革委(牵头)、市财政局、市商务局)\n"
+                   "(二)建设平台。\n责任单位：市科技局（牵头），市教育局\n"))
+    assert r["(一)"] == (["发改委"], ["财政局", "商务局"])
+    assert r["(二)"] == (["科技局"], ["教育局"])
+
+
+def test_table_rows_numbered_in_chinese_with_a_marked_lead():
+    text = plan("二、重点任务\n序号\t重点任务\t责任单位\t完成时限\n"
+                "一\t建设平台\t市大数据局（牵头）、市财政局\t2024年\n二\t开放数据\t市政务服务局\t2025年\n")
+    ex = extract_text(text)
+    assert [(t.number, t.title, t.lead, t.support, t.deadline) for t in ex.tasks] == [
+        ("一", "建设平台", ["大数据局"], ["财政局"], "2024"),
+        ("二", "开放数据", ["政务服务局"], [], "2025"),
+    ]
