@@ -19,6 +19,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graph.errors import StoreError
 from graph.model import PlanExtract, department_id
@@ -224,6 +226,37 @@ def test_a_corrupt_store_file_is_a_one_line_store_error(tmp_path: Path, docs: di
     with pytest.raises(StoreError) as e:
         EmbeddedStore(store.path).graph()
     assert "\n" not in str(e.value) and str(store.path) in str(e.value)
+
+
+@pytest.fixture(scope="module")
+def store_bytes(tmp_path_factory: pytest.TempPathFactory, docs: dict[str, PlanExtract]) -> bytes:
+    store = EmbeddedStore(tmp_path_factory.mktemp("bytes") / "s.plankg")
+    store.load(docs["seed"])
+    return store.path.read_bytes()
+
+
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=6),
+    st.floats(0, 1),
+    st.one_of(st.none(), st.binary(max_size=300)),
+)
+def test_a_damaged_store_file_reads_as_a_graph_or_a_one_line_store_error(
+    tmp_path: Path, store_bytes: bytes, flips: list[tuple[float, int]], keep: float, noise: bytes | None
+) -> None:
+    """hypothesis: the store file with bytes flipped, cut off, or replaced by noise"""
+    data = bytearray(store_bytes if noise is None else noise)
+    for at, value in flips:
+        if data:
+            data[int(at * (len(data) - 1))] = value
+    path = tmp_path / "damaged.plankg"
+    path.write_bytes(bytes(data[: int(len(data) * keep) if noise is None else len(data)]))
+    try:
+        g = EmbeddedStore(path).graph()
+    except StoreError as e:
+        assert "\n" not in str(e) and str(path) in str(e), str(e)
+        return
+    assert isinstance(g, nx.MultiDiGraph)
 
 
 # ---- other processes --------------------------------------------------------------------------
