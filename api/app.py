@@ -194,6 +194,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or open_configured_store(settings)
         app.state.db = Db(app.state.store)
+        preload = getattr(app.state.store, "graph", None)
+        if callable(preload):
+            preload()  # read the embedded store's file now, not during the first request
         try:
             yield
         finally:

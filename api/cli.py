@@ -189,6 +189,9 @@ def serve(
     if store:
         settings = settings.model_copy(update={"store_uri": store})
     opened = open_configured_store(settings)  # a bad URI or a dead server fails here, in one line
+    preload = getattr(opened, "graph", None)
+    if callable(preload):
+        preload()  # so does an unreadable embedded store
     uvicorn.run(create_app(settings, store=opened), host=host, port=port, log_level="info")
 
 

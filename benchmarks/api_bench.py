@@ -75,15 +75,14 @@ def build_store(uri: str | Path, synthetic_plans: int) -> None:
     from graph.stores import open_store
     from loaders import extract_path, extract_text
 
+    extracts = [extract_path(p) for p in sorted(EXAMPLES.glob("*.txt"))]
+    if synthetic_plans:
+        from benchmarks.corpus import iter_plans
+
+        extracts += [extract_text(text, source=gold.file) for text, gold in iter_plans(plans=synthetic_plans)]
     with open_store(str(uri)) as store:
         store.reset()
-        for p in sorted(EXAMPLES.glob("*.txt")):
-            store.load(extract_path(p))
-        if synthetic_plans:
-            from benchmarks.corpus import iter_plans
-
-            for text, gold in iter_plans(plans=synthetic_plans):
-                store.load(extract_text(text, source=gold.file))
+        store.load_many(extracts)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -178,6 +177,8 @@ def run(clients: int, seconds: float, warmup: float, plans: int, rounds: int, *,
             store = falkordb.uri
         build_store(store, plans)
         servers = {kind: start(kind, store) for kind in ("bare", "plankg")}
+        for kind, path in SCENARIOS.values():  # first answers (memoised after) are not measured
+            asyncio.run(_load(servers[kind][1], path, 1, 0.05, 0.0))
         per_round = seconds / rounds
         samples: dict[str, list[dict[str, Any]]] = {name: [] for name in SCENARIOS}
         try:

@@ -218,6 +218,15 @@ def test_serve_with_a_bad_store_uri_fails_in_one_line(tmp_path: Path, free_port:
     assert "unsupported store URI" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_serve_with_an_unreadable_store_fails_in_one_line(tmp_path: Path, free_port: int) -> None:
+    bad = tmp_path / "bad.plankg"
+    bad.write_bytes(b"not a store")
+    r = subprocess.run([sys.executable, "-m", "api", "serve", "--port", str(free_port), "--store", str(bad)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert "unreadable" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
 def pick_port() -> int:
     import socket
 
