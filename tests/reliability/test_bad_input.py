@@ -175,6 +175,9 @@ CLI_CASES = [
 ]
 
 
+CORRUPT_STORE = badfiles.binary_noise(3000, 9)
+
+
 @pytest.fixture(scope="module")
 def cli_runs(bad_files: dict[str, Path], huge: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
     """`plankg load` of the CLI cases, the 100 MB file and a slow parse, four at a time."""
@@ -187,6 +190,8 @@ def cli_runs(bad_files: dict[str, Path], huge: Path, tmp_path_factory: pytest.Te
     jobs["huge-100mb"] = (["load", str(huge)], None)
     jobs["parse-time-limit"] = (["load", str(slow)], {"PLANKG_PARSE_SECONDS": "0.01"})
     jobs["bad-size-setting"] = (["load", str(badfiles.SEED)], {"PLANKG_MAX_BYTES": "-5"})
+    jobs["corrupt-store"] = (["load", str(badfiles.SEED)], None)
+    (folder / "corrupt-store.plankg").write_bytes(CORRUPT_STORE)
     runs: dict[str, Run] = {}
     pending = []
     for case, (args, env) in jobs.items():
@@ -237,3 +242,12 @@ def test_cli_stops_a_parse_over_the_time_limit(cli_runs: dict[str, Run]) -> None
 
 def test_cli_reports_a_bad_limit_setting_in_one_line(cli_runs: dict[str, Run]) -> None:
     _assert_cli_refused(cli_runs["bad-size-setting"], "PLANKG_MAX_BYTES", ("positive number",))
+
+
+def test_cli_refuses_to_load_into_a_corrupt_store_and_leaves_it_alone(cli_runs: dict[str, Run]) -> None:
+    """a store file that is not a store: one line naming it, exit 1, and the file is not replaced"""
+    run = cli_runs["corrupt-store"]
+    assert "Traceback" not in run.stderr and run.rc == 1, (run.rc, run.stderr)
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and str(run.store) in lines[0] and "unreadable" in lines[0], run.stderr
+    assert run.store.read_bytes() == CORRUPT_STORE
