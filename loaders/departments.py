@@ -210,7 +210,7 @@ _TRAIL_LAST = frozenset("等门位责工头合与实")
 
 
 def clean_name(raw: str) -> str:
-    name = raw.strip().strip("\"'“”‘’ \t。.")
+    name = raw.strip().strip("\"'“”‘’ \t。.").replace("〔", "(").replace("〕", ")")
     if name and name[-1] in _TRAIL_LAST:
         name = _TRAIL.sub("", name).strip()
     if name.startswith("由"):

@@ -36,7 +36,9 @@ TRIGGER_RE = re.compile(
     r"负责(?!人|单位|部门|同志)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
 )
 _TRIGGER_KIND = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
-BRACKET_RE = re.compile(r"[(〔【\[]([^()〔〕【】\[\]]*(?:\([^()]*\)[^()〔〕【】\[\]]*)*)[)〕】\]]")
+BRACKET_RE = re.compile(
+    r"[(〔【\[]([^()〔〕【】\[\]]*(?:(?:\([^()]*\)|〔[^〔〕]*〕)[^()〔〕【】\[\]]*)*)[)〕】\]]"
+)
 _ROLE_HINT = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导")
 FIRST_IS_LEAD_RE = re.compile(r"(?:排|列|位)在?(?:第一|首)位的?(?:单位|部门)?为牵头|第一(?:个|位)?(?:单位|部门)为牵头|首位(?:单位|部门)?为牵头")
 _STICKY = re.compile(r"[,(]?\s*下同\s*\)?")
@@ -95,6 +97,7 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
         sticky = bool(_STICKY.search(value))
         if sticky:
             value = _STICKY.sub("", value)
+        value = _PAREN_DUTY.sub("", value)
         if _LEAD_MARK.search(value):
             # 责任单位:市发改委(牵头)、市财政局 -> the marked name leads, the others support
             marked = _marked_lead(value, reg)
@@ -115,6 +118,7 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
     return r
 
 
+_PAREN_DUTY = re.compile(r"\((?:按照?职责分工负责|按职责分工|按职责负责|分别负责|共同负责|按职责)\)")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|总牵头)\)")
 
 
@@ -220,6 +224,32 @@ class Annotation:
     roles: Roles
 
 
+_DATE_IN = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?")
+_NOT_A_LIST = re.compile(r"简称|下同|含|包括|即|如|以下|详见|见附件|试行|暂行|草案|修订|年|月|%")
+
+
+def _bare_list(text: str, m: re.Match[str], reg: Registry) -> Roles:
+    """(市住房城乡建设局、市城管局,各区政府) closing a task's sentence: the units named are the
+    responsible ones. Only when every part is a body and one is known (registry or collective)."""
+    after = text[m.end(): m.end() + 1]
+    before = text[m.start() - 1: m.start()] if m.start() else ""
+    inner = m.group(1)
+    if (after not in ("", "。", ";", "\n") and before != "。") or _NOT_A_LIST.search(inner):
+        return Roles()
+    names = split_names(inner)
+    if not names or not all(looks_like_department(n, reg) for n in names):
+        return Roles()
+    if not any(_known(n, reg) for n in names):
+        return Roles()
+    return Roles(resp=names)
+
+
+def _known(name: str, reg: Registry) -> bool:
+    if reg.lookup(name) or name.startswith(("各", "有关", "相关")):
+        return True
+    return any(reg.lookup(name[k:]) for k in (1, 2, 3) if len(name) - k >= 2)
+
+
 _ANY_ROLE = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导|主责|承办|实施单位|落实单位|时限")
 
 
@@ -227,14 +257,18 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     """Every annotation in one task's own text (offsets made absolute with `offset`)."""
     found: list[Annotation] = []
     taken: list[tuple[int, int]] = []
-    if not _ANY_ROLE.search(text):
+    has_bracket = "(" in text or "〔" in text or "【" in text or "[" in text
+    if not has_bracket and not _ANY_ROLE.search(text):
         return found
-    brackets = BRACKET_RE.finditer(text) if ("(" in text or "〔" in text or "【" in text or "[" in text) else ()
-    for m in brackets:
+    for m in BRACKET_RE.finditer(text) if has_bracket else ():
         inner = m.group(1)
-        if not _ROLE_HINT.search(inner):
-            continue
-        r = parse_keyed(inner, reg) if KEY_RE.search(inner) else parse_sentence(inner, reg)
+        if _ROLE_HINT.search(inner):
+            r = parse_keyed(inner, reg) if KEY_RE.search(inner) else parse_sentence(inner, reg)
+        else:
+            r = _bare_list(text, m, reg)
+        if r.deadline is None and not r.empty():
+            dm = _DATE_IN.search(inner)
+            r.deadline = dm.group(0) if dm else None
         if not r.empty():
             found.append(Annotation(offset + m.start(), offset + m.end(), r))
             taken.append((m.start(), m.end()))

@@ -262,3 +262,25 @@ def test_table_rows_numbered_in_chinese_with_a_marked_lead():
         ("一", "建设平台", ["大数据局"], ["财政局"], "2024"),
         ("二", "开放数据", ["政务服务局"], [], "2025"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lead", "support", "deadline"),
+    [
+        ("推进改革。\n责任单位：市商务局、市发展改革委（按职责分工负责）", ["商务局", "发改委"], [], None),
+        ("推进改革。〔市住房城乡建设局、市城管局,各区政府〕", ["住建局", "城管局", "各区政府"], [], None),
+        ("推进改革。（牵头单位：市委宣传部；责任单位：各县〔市、区〕人民政府）", ["宣传部"],
+         ["各县(市、区)人民政府"], None),
+        ("推进改革。（市公安局、各区县政府按职责分工负责，2023年12月底前完成）",
+         ["公安局", "各县(市、区)人民政府"], [], "2023"),
+        ("推进改革。（市发展改革委牵头，市有关部门按职责分工负责）", ["发改委"], ["各相关部门"], None),
+        ("建设技术创新中心(分中心)或研究中心1家。", [], [], None),
+        ("市农业农村局牵头，市财政局、市自然资源和规划局等部门配合。", ["农业农村局"],
+         ["财政局", "自然资源和规划局"], None),
+    ],
+)
+def test_more_real_world_annotations(sentence, lead, support, deadline):
+    ex = extract_text(plan("二、重点任务\n(一)甲。" + sentence + "\n"))
+    t = ex.tasks[0] if ex.tasks else None
+    got = (t.lead, t.support, t.deadline) if t else ([], [], None)
+    assert got == (lead, support, deadline)
