@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import networkx as nx
 
-from api.exports.extracts import loaded_plans, plan_extract
+from api.exports.extracts import PlanIndex, loaded_plans, plan_extract
 from api.exports.graphfiles import graphml_bytes, json_bytes, plan_subgraph
 from api.exports.workbook import csv_bytes, workbook_bytes
 from graph.errors import BadParameter, NotFound
@@ -36,11 +36,12 @@ def plan_extracts(g: nx.MultiDiGraph, plan_ids: Sequence[str] | None = None) -> 
     """The loaded plans (all, or those named) rebuilt as PlanExtracts."""
     loaded = loaded_plans(g)
     if plan_ids is None:
-        return [plan_extract(g, pid) for pid in loaded]
+        plan_ids = loaded
     missing = [p for p in plan_ids if p not in loaded]
     if missing:
         raise NotFound(f"no loaded plan {', '.join(missing)}")
-    return [plan_extract(g, pid) for pid in plan_ids]
+    index = PlanIndex(g)
+    return [plan_extract(g, pid, index) for pid in plan_ids]
 
 
 def export_graph(g: nx.MultiDiGraph, fmt: str, plan_ids: Sequence[str] | None = None) -> bytes:

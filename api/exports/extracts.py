@@ -42,19 +42,39 @@ def _local(pid: str, node_id: str | None) -> str | None:
     return node_id.removeprefix(f"{pid}#")
 
 
-def plan_extract(g: nx.MultiDiGraph, pid: str) -> PlanExtract:
+NodeList = list[tuple[str, dict[str, Any]]]
+EdgeList = list[tuple[str, str, dict[str, Any]]]
+
+
+class PlanIndex:
+    """Each plan's own nodes and the relations it asserted, from one pass over the graph, so that
+    rebuilding every plan stays linear in the graph's size."""
+
+    def __init__(self, g: nx.MultiDiGraph) -> None:
+        self.nodes: dict[str, NodeList] = {}
+        self.edges: dict[str, EdgeList] = {}
+        for n, a in g.nodes(data=True):
+            owner = a.get("plan")
+            if owner is not None and n != owner:
+                self.nodes.setdefault(owner, []).append((n, a))
+        for u, v, a in g.edges(data=True):
+            owner = a.get("plan")
+            if owner is not None:
+                self.edges.setdefault(owner, []).append((u, v, a))
+
+
+def plan_extract(g: nx.MultiDiGraph, pid: str, index: PlanIndex | None = None) -> PlanExtract:
     """One loaded plan as a PlanExtract, rebuilt from its nodes and the relations it asserted."""
+    index = index or PlanIndex(g)
     p = g.nodes[pid]
-    owned = [(n, a) for n, a in g.nodes(data=True) if a.get("plan") == pid and n != pid]
-    by_label: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    owned = index.nodes.get(pid, [])
+    by_label: dict[str, NodeList] = {}
     for n, a in sorted(owned, key=lambda na: (na[1].get("order", 0), na[0])):
         by_label.setdefault(a.get("label", ""), []).append((n, a))
 
-    out_edges: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
-    in_edges: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
-    for u, v, a in g.edges(data=True):
-        if a.get("plan") != pid:
-            continue
+    out_edges: dict[str, dict[str, NodeList]] = {}
+    in_edges: dict[str, dict[str, NodeList]] = {}
+    for u, v, a in index.edges.get(pid, []):
         out_edges.setdefault(u, {}).setdefault(a["type"], []).append((v, a))
         in_edges.setdefault(v, {}).setdefault(a["type"], []).append((u, a))
 

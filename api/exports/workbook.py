@@ -11,6 +11,7 @@ import csv
 import io
 import unicodedata
 from collections.abc import Sequence
+from copy import copy
 from typing import Any
 
 from openpyxl import Workbook
@@ -97,22 +98,24 @@ def _sheet(ws: Worksheet, headers: Sequence[str], rows: list[dict[str, Any]], fr
     ws.append(list(headers))
     for row in rows:
         ws.append([row.get(h) for h in headers])
+    for cell in ws[1]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    proto = None
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
             # openpyxl writes a string starting with "=" as a formula: plan text is never one
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for cell in ws[1]:
-        cell.font, cell.fill = bold, HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
+            # one wrap style, shared: setting `alignment` per cell costs a style lookup each time
+            if proto is None:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                proto = cell._style
+            else:
+                cell._style = copy(proto)
     for col, header in enumerate(headers, start=1):
         widest = max([text_width(header), *(text_width(r.get(header)) for r in rows)])
-        letter = get_column_letter(col)
-        ws.column_dimensions[letter].width = min(widest + 2, MAX_WIDTH.get(header, 30))
-        for cell in ws[letter][1:]:
-            cell.alignment = wrap
+        ws.column_dimensions[get_column_letter(col)].width = min(widest + 2, MAX_WIDTH.get(header, 30))
     ws.freeze_panes = freeze
     ws.auto_filter.ref = ws.dimensions
 
