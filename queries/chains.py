@@ -43,32 +43,30 @@ def _pair_rows(pairs: dict[PairKey, list[tuple[str, int, str]]]) -> list[Row]:
     return rows
 
 
-def _co_leads_table(ix: Index, plan: str | None) -> dict[PairKey, list[tuple[str, int, str]]]:
-    memo_key = ("co-leads", plan)
-    if memo_key not in ix.memo:
-        pairs: dict[PairKey, list[tuple[str, int, str]]] = defaultdict(list)
-        for t in ix.plan_tasks(plan):
-            leads = ix.leads.get(t, [])
-            chains: list[str | None] = list(ix.chains.get(t, [])) or [None]
-            if len(leads) < 2:
-                continue
-            ta = ix.tasks[t]
-            item = (ta.get("plan", ""), ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
-            for d1, d2 in combinations(leads, 2):
-                a, b = sorted((ix.depts[d1]["name"], ix.depts[d2]["name"]))
-                for chain in chains:
-                    pairs[(chain, ix.depts[d1].get("place") or "-", a, b)].append(item)
-        ix.memo[memo_key] = pairs
-    return ix.memo[memo_key]
+def _co_leads_table(ix: Index, plan: str | None, chain: str | None) -> dict[PairKey, list[tuple[str, int, str]]]:
+    """Pairs over every task of the plan(s), or (with a chain) over that chain's tasks only."""
+    pairs: dict[PairKey, list[tuple[str, int, str]]] = defaultdict(list)
+    tasks = ix.plan_tasks(plan) if chain is None else [
+        t for t in ix.tasks_of_chain.get(chain, []) if plan in (None, ix.tasks[t].get("plan"))]
+    for t in tasks:
+        leads = ix.leads.get(t, [])
+        if len(leads) < 2:
+            continue
+        chains: list[str | None] = list(ix.chains.get(t, [])) or [None]
+        ta = ix.tasks[t]
+        item = (ta.get("plan", ""), ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
+        for d1, d2 in combinations(leads, 2):
+            a, b = sorted((ix.depts[d1]["name"], ix.depts[d2]["name"]))
+            for c in chains:
+                if chain in (None, c):
+                    pairs[(c, ix.depts[d1].get("place") or "-", a, b)].append(item)
+    return pairs
 
 
 def co_leads_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
     chain = check_chain(ix.chain_names, p["industry"])
-    table = _co_leads_table(ix, plan)
-    if chain is not None:
-        table = {k: v for k, v in table.items() if k[0] == chain}
-    return _pair_rows(table)
+    return _pair_rows(_co_leads_table(ix, plan, chain))
 
 
 def co_leads_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:

@@ -34,6 +34,7 @@ class Index:
     supported: dict[str, list[str]] = field(default_factory=dict)
     chains: dict[str, list[str]] = field(default_factory=dict)  # task -> chain names, sorted
     chain_names: set[str] = field(default_factory=set)
+    tasks_of_chain: dict[str, list[str]] = field(default_factory=dict)
     enterprises: dict[str, list[str]] = field(default_factory=dict)  # task -> names, sorted
     institutes: dict[str, list[str]] = field(default_factory=dict)  # task -> Partner names, sorted
     persons: dict[str, Attrs] = field(default_factory=dict)
@@ -82,7 +83,7 @@ def build_index(g: nx.MultiDiGraph) -> Index:
             ranked[rtype].setdefault(v, []).append((a.get("rank", 0), u))
         elif rtype == "CONCERNS":
             ix.chains.setdefault(u, []).append(nodes[v]["name"])
-            ix.chain_names.add(nodes[v]["name"])
+            ix.tasks_of_chain.setdefault(nodes[v]["name"], []).append(u)
         elif rtype == "INVOLVES":
             ix.enterprises.setdefault(u, []).append(nodes[v]["name"])
         elif rtype == "WITH_PARTNER":
@@ -105,6 +106,9 @@ def build_index(g: nx.MultiDiGraph) -> Index:
             for d in ds:
                 by_dept.setdefault(d, []).append(t)
     for ts in (*ix.led.values(), *ix.supported.values()):
+        ts.sort(key=lambda t: (ix.tasks[t].get("plan", ""), order[t]))
+    ix.chain_names = set(ix.tasks_of_chain)
+    for ts in ix.tasks_of_chain.values():
         ts.sort(key=lambda t: (ix.tasks[t].get("plan", ""), order[t]))
     for m in (ix.chains, ix.enterprises, ix.institutes):
         for k, names in m.items():

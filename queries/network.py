@@ -152,18 +152,28 @@ def _add_role(g: nx.Graph, dept: str, task: str, role: str, label: str) -> None:
         g.add_edge(dept, task, role=role if old is None else "lead")
 
 
+def _first_shortest_path(g: nx.Graph, sources: list[str], targets: set[str]) -> list[str] | None:
+    """The shortest path from any source to any target, and among those the first by node ids
+    (so every store shows the same one): distances to the targets by breadth-first search, then
+    a walk that always steps to the smallest neighbour one step closer."""
+    if not targets:
+        return None
+    dist = {n: i for i, layer in enumerate(nx.bfs_layers(g, sorted(targets))) for n in layer}
+    reachable = [s for s in sources if s in dist]
+    if not reachable:
+        return None
+    node = min(reachable, key=lambda s: (dist[s], s))
+    path = [node]
+    while dist[node] > 0:
+        node = min(n for n in g.adj[node] if dist.get(n) == dist[node] - 1)
+        path.append(node)
+    return path
+
+
 def _path_rows(g: nx.Graph, names: dict[str, str], src: list[str], dst: list[str]) -> list[Row]:
     if set(src) & set(dst):
         raise BadParameter("query 'path': 'from' and 'to' name the same department")
-    best: list[str] | None = None
-    for s in src:
-        for t in dst:
-            if s not in g or t not in g or not nx.has_path(g, s, t):
-                continue
-            # the shortest, then the first by node ids: identical on every store
-            cand = min(nx.all_shortest_paths(g, s, t))
-            if best is None or (len(cand), cand) < (len(best), best):
-                best = cand
+    best = _first_shortest_path(g, [s for s in src if s in g], {t for t in dst if t in g})
     if best is None:
         return []
     rows = []
@@ -179,14 +189,17 @@ def path_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
     depts = ix_departments(ix)
     src, dst = resolve_department(depts, p["from"]), resolve_department(depts, p["to"])
-    g = nx.Graph()
-    for t in ix.plan_tasks(plan):
-        ta = ix.tasks[t]
-        label = task_label(ta.get("number"), ta.get("title"))
-        for role, ds in (("lead", ix.leads.get(t, [])), ("support", ix.supports.get(t, []))):
-            for d in ds:
-                _add_role(g, d, t, role, label)
-    return _path_rows(_finish(g), {d: n for d, n, _, _ in depts}, src, dst)
+    key = ("path-graph", plan)
+    if key not in ix.memo:
+        g = nx.Graph()
+        for t in ix.plan_tasks(plan):
+            ta = ix.tasks[t]
+            label = task_label(ta.get("number"), ta.get("title"))
+            for role, ds in (("lead", ix.leads.get(t, [])), ("support", ix.supports.get(t, []))):
+                for d in ds:
+                    _add_role(g, d, t, role, label)
+        ix.memo[key] = g
+    return _path_rows(ix.memo[key], {d: n for d, n, _, _ in depts}, src, dst)
 
 
 def path_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -197,7 +210,7 @@ def path_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     for r in read(ROLE_EDGES_CYPHER, {"plan": plan}):
         _add_role(g, r["dept"], r["task"], "lead" if r["role"] == "LEADS" else "support",
                   task_label(r["number"], r["title"]))
-    return _path_rows(_finish(g), {d: n for d, n, _, _ in depts}, src, dst)
+    return _path_rows(g, {d: n for d, n, _, _ in depts}, src, dst)
 
 
 PATH = QuerySpec(
