@@ -246,12 +246,21 @@ def _apply(base: PlanExtract, rows: list[dict[str, str]], name: str | None) -> P
     by_number = {heading_path(t): t for t in base.tasks}
     canon = _canonical(base)
     depts = {d.name: d.model_copy(deep=True) for d in base.departments}
-    tasks: list[TaskExtract] = []
-    for row in rows:
-        old = by_id.get(row.get("task_id", "")) or by_number.get(row.get("序号", ""))
-        if old is None:  # a row the planner added
-            tasks.append(_new_task(row, len(tasks), canon, depts))
+    position = {t.id: i for i, t in enumerate(base.tasks)}
+    keyed: list[tuple[tuple[int, int], TaskExtract]] = []
+    above = -1
+    for n, row in enumerate(rows):
+        number = row.get("序号", "")
+        old = by_id.get(row.get("task_id", "")) or by_number.get(number) or by_id.get(number)
+        if old is None:  # a row the planner added: it goes after the task above it
+            task = _new_task(row, n, canon, depts)
+            if any(t.id == task.id for _, t in keyed):
+                raise ParseError(f"{name or 'workbook'}: 序号 {number!r} is used by two rows; number them apart")
+            keyed.append(((above, n), task))
             continue
+        if any(t.id == old.id for _, t in keyed):
+            raise ParseError(f"{name or 'workbook'}: the task {heading_path(old)} has two rows; keep one")
+        above = position[old.id]
         was = task_row(base, old)
         task = old.model_copy(deep=True)
         if row.get("重点任务", was["重点任务"]) != was["重点任务"]:
@@ -261,7 +270,9 @@ def _apply(base: PlanExtract, rows: list[dict[str, str]], name: str | None) -> P
                 setattr(task, field, _resolve(split_names(row[col]), canon, depts))
         if row.get("完成时限", was["完成时限"]) != was["完成时限"]:
             task.deadline = row["完成时限"] or None
-        tasks.append(task)
+        keyed.append(((above, -1), task))
+    # the plan's order, not the sheet's: sorting rows in Excel must not reorder the plan
+    tasks = [t for _, t in sorted(keyed, key=lambda kt: kt[0])]
     kept = {t.id for t in tasks}
     for t in tasks:
         if t.parent and t.parent not in kept:

@@ -213,3 +213,27 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path, seed_extract:
     assert cell.data_type == "s"
     assert extract_xlsx(data, "odd.xlsx").task(task.id).title == odd.task(task.id).title
     assert "'=HYPERLINK" in export(s, "csv").decode("utf-8-sig")
+
+
+def test_sorting_the_sheet_keeps_the_plan_order(store: EmbeddedStore, seed_extract: PlanExtract) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(export(store, "xlsx")))
+    ws = wb[TASK_SHEET]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    ws.delete_rows(2, len(rows))
+    for r in sorted(rows, key=lambda r: str(r[3] or "")):  # what Excel's sort by 牵头单位 does
+        ws.append(r)
+    ws.append(["(新2)", "新增的任务", None, "农牧局", None, None, None, None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    ex = extract_xlsx(buf.getvalue(), "sorted.xlsx")
+    assert [t.id for t in ex.tasks if t.id != "(新2)"] == [t.id for t in seed_extract.tasks]
+
+
+def test_a_task_on_two_rows_is_refused(store: EmbeddedStore, seed_extract: PlanExtract) -> None:
+    wb = openpyxl.load_workbook(io.BytesIO(export(store, "xlsx")))
+    ws = wb[TASK_SHEET]
+    ws.append([c.value for c in ws[3]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ParseError, match="two rows"):
+        extract_xlsx(buf.getvalue(), "dup.xlsx")
