@@ -246,3 +246,17 @@ def test_index_is_reused_until_the_store_changes(seed_store, seed_extract):
     assert index_of(seed_store.graph()) is first
     seed_store.load(seed_extract)
     assert index_of(seed_store.graph()) is not first
+
+
+def test_path_is_the_first_shortest_path_by_ids(seed_store):
+    from queries.network import _first_shortest_path
+
+    ix = index_of(seed_store.graph())
+    queries.run(seed_store, "path", {"from": "金融办", "to": "林草局"})
+    g = ix.memo[("path-graph", None)]
+    depts = sorted(n for n in g if n.startswith("dept:"))
+    for s in depts[::3]:
+        for t in depts[1::4]:
+            if s == t or not nx.has_path(g, s, t):
+                continue
+            assert _first_shortest_path(g, [s], {t}) == min(nx.all_shortest_paths(g, s, t))
