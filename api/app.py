@@ -205,6 +205,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         try:
             yield
         finally:
+            gc.unfreeze()  # an app in a longer-lived process (tests, notebooks) gives them back
             app.state.store.close()
 
     app = FastAPI(
