@@ -213,22 +213,27 @@ def _select_tasks(nodes: list[_Node]) -> list[int]:
     sections are tasks, so that coverage shows them as unassigned."""
     keep: set[int] = set()
     responsible = [i for i, n in enumerate(nodes) if not n.roles.empty()]
-    siblings: dict[int | None, list[int]] = {}
+    groups: dict[int, list[int]] = {}
     for i, n in enumerate(nodes):
-        siblings.setdefault(n.parent, []).append(i)
+        if n.parent is not None:
+            groups.setdefault(n.parent, []).append(i)
+    resp_set = set(responsible)
+    for group in groups.values():
+        # siblings of an annotated heading in the same numbering are tasks too (coverage shows them)
+        styles = {_style_key(nodes[i]) for i in group if i in resp_set}
+        if styles:
+            keep.update(j for j in group if _style_key(nodes[j]) in styles)
     for i in responsible:
         keep.add(i)
-        # its siblings in the same numbering are tasks too, annotated or not (coverage shows them)
-        if nodes[i].parent is not None:
-            keep.update(j for j in siblings[nodes[i].parent] if _same_style(nodes[j], nodes[i]))
         p = nodes[i].parent
-        while p is not None:
+        while p is not None and p not in keep:
             if nodes[p].parent is not None:
                 keep.add(p)
             p = nodes[p].parent
-        stack = list(nodes[i].children)
-        while stack:
-            c = stack.pop()
+    stack = [c for i in responsible for c in nodes[i].children]
+    while stack:  # descendants of annotated headings
+        c = stack.pop()
+        if c not in keep or c not in resp_set:
             keep.add(c)
             stack.extend(nodes[c].children)
     if not responsible:
@@ -240,9 +245,8 @@ def _select_tasks(nodes: list[_Node]) -> list[int]:
     return sorted(keep, key=lambda i: (nodes[i].start, i))
 
 
-def _same_style(a: _Node, b: _Node) -> bool:
-    return a.level == b.level and a.number[:1].isdigit() == b.number[:1].isdigit() and (
-        a.number.startswith("(") == b.number.startswith("("))
+def _style_key(n: _Node) -> tuple[int, bool, bool]:
+    return n.level, n.number[:1].isdigit(), n.number.startswith("(")
 
 
 def _covered(nodes: list[_Node], task_idx: list[int]) -> set[int]:
