@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 import queries
 from api.app import create_app
 from api.settings import Settings
+from graph import cypher
 from graph.dialect import Dialect, Server
 from graph.stores.bolt import BoltStore
 from tests.support.fake_driver import FakeDriver
@@ -60,3 +61,23 @@ def test_request_values_reach_cypher_only_as_parameters_in_read_transactions() -
     for st in driver.statements:
         assert "注入" not in st.text and "😀" not in st.text, st.text
     assert statuses <= {200, 404, 422}
+
+
+def test_a_bolt_server_that_stops_answering_gives_503_json() -> None:
+    from neo4j.exceptions import ServiceUnavailable
+
+    down = {"now": False}
+    driver = FakeDriver(fail_on=lambda st: ServiceUnavailable("connection refused") if down["now"] else None,
+                        answer=lambda text: [{"n": 0}] if text in (cypher.COUNT_NODES, cypher.COUNT_RELATIONS)
+                        else None)
+    store = BoltStore(driver, "neo4j://db.example.org:7687", None,
+                      dialect=Dialect(Server("Neo4j", "5.26.0", "community")), user="neo4j")
+    with TestClient(create_app(Settings(), store=store)) as c:
+        assert c.get("/health").status_code == 200
+        down["now"] = True
+        for path in ("/health", "/departments", "/departments/农牧局", "/queries/co-leads", "/plans"):
+            r = c.get(path)
+            assert r.status_code == 503, (path, r.text)
+            body = r.json()
+            assert "db.example.org:7687" in body["message"] and "\n" not in body["message"], body
+            assert "Traceback" not in r.text
