@@ -356,7 +356,12 @@ def _target(t: object, task: str | None, k: int) -> TargetExtract:
     )
 
 
+_PHASE_LINE = re.compile(r"^\s*(?:\d{1,2}[.、]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,2}[、.])?\s*"
+                         r"([^\s,;:()]{2,12}?阶段)\s*[(:]?\s*([^)\n]{0,40})", re.M)
+
+
 def _phases(norm: str, nodes: list[_Node], year: str | None) -> list[PhaseExtract]:
+    """The children of 实施步骤 (or its lines naming a …阶段) with their month ranges."""
     out: list[PhaseExtract] = []
     for n in nodes:
         if not PHASE_SECTION.search(n.title):
@@ -364,9 +369,14 @@ def _phases(norm: str, nodes: list[_Node], year: str | None) -> list[PhaseExtrac
         for c in n.children:
             ch = nodes[c]
             name = re.split(r"[(:]", ch.title, maxsplit=1)[0].strip()
-            line = norm[ch.body_start: norm.find("\n", ch.body_start) if "\n" in norm[ch.body_start:] else len(norm)]
+            eol = norm.find("\n", ch.body_start)
+            line = norm[ch.body_start: eol if eol >= 0 else len(norm)]
             start, end = phase_dates(line[:80], year)
             out.append(PhaseExtract(name=name, start=start, end=end, span=(ch.start, ch.end)))
+        if not out:  # phases written as lines: 第一阶段:动员部署(2023年3月)
+            for m in _PHASE_LINE.finditer(norm, n.body_start, n.end):
+                start, end = phase_dates(m.group(2), year)
+                out.append(PhaseExtract(name=m.group(1), start=start, end=end, span=(m.start(), m.end())))
         if out:
             break
     return out

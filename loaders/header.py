@@ -9,6 +9,19 @@ from dataclasses import dataclass, field
 _NOTICE = re.compile(
     r"^(?P<issuer>[^\n《]{0,40}?)关于(?:印发|转发|下发)?《?(?P<title>[^》\n]{4,80}?)》?的?(?:通知|函)$"
 )
+_CN_DATE_LINE = re.compile(r"^\s*([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"
+                           r"\s*([一二三四五六七八九十]{1,3})\s*日\s*$", re.M)
+_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_small(s: str) -> int:
+    """一 .. 三十一"""
+    if "十" not in s:
+        return _CN_DIGIT[s]
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
 _PORTAL_HINT = re.compile(r"发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号")
 _PORTAL_PREFIX = re.compile(r"^(?:信息名称|标题|名称|文件名称)\s*:\s*")
 _DOC_NO_TAIL = re.compile(r"[〔\[【(](?:19|20)\d{2}[〕\]】)]\s*\d{1,4}\s*号")
@@ -65,8 +78,12 @@ def read_header(text: str, source: str | None) -> Header:
     h.title = re.sub(r"\s*\((?:19|20)\d{2}.{0,8}\)\s*$", "", h.title).strip()
     h.doc_number = _doc_number(head) or portal.get("发文字号") or portal.get("发布文号") or None
     dm = _DATE_LINE.search(head)
+    cm = _CN_DATE_LINE.search(head)
     if dm:
         h.issued_date = f"{dm.group(1)}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
+    elif cm:  # 二〇二三年三月一日, as printed under the seal
+        y = "".join(str(_CN_DIGIT[c]) for c in cm.group(1))
+        h.issued_date = f"{y}-{_cn_small(cm.group(2)):02d}-{_cn_small(cm.group(3)):02d}"
     else:
         for key in ("成文日期", "发布日期"):
             pm = re.match(r"((?:19|20)\d{2})\D(\d{1,2})\D(\d{1,2})", portal.get(key, ""))
