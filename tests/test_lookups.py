@@ -154,6 +154,12 @@ def test_both_stores_give_identical_rows(nx_store: Store, bolt_loaded: Store, ex
     ex = seed(extracts)
     for fn in (lookups.departments, lookups.industries, lookups.plans):
         assert fn(store=nx_store, limit=10_000, offset=0) == fn(store=bolt_loaded, limit=10_000, offset=0)
+        for q, limit, offset in (("农", 5, 0), ("局", 3, 2), ("方案", 2, 1), ("ZZZ", 5, 0)):
+            assert fn(store=nx_store, q=q, limit=limit, offset=offset) == \
+                fn(store=bolt_loaded, q=q, limit=limit, offset=offset), (fn.__name__, q)
+    for place in ("阿荣旗", "呼伦贝尔市"):
+        assert lookups.departments(store=nx_store, place=place, limit=500, offset=0) == \
+            lookups.departments(store=bolt_loaded, place=place, limit=500, offset=0)
     for d in lookups.departments(store=nx_store, limit=10_000, offset=0).data:
         assert lookups.department(store=nx_store, name=d["id"]) == lookups.department(store=bolt_loaded, name=d["id"])
     for i in lookups.industries(store=nx_store, limit=10_000, offset=0).data:
