@@ -303,19 +303,23 @@ def department(*, store: Store, name: str, place: str | None = None) -> Row:
                    industries=sorted(chains.values(), key=lambda c: (c["name"] or "", c["id"])),
                    co_leads=sorted(co_rows, key=lambda c: (-c["tasks"], c["name"] or "", c["id"])))
         return row
-    nodes = _read(store, "department", """
+    # the department and its tasks in one read: one row per task (one row of nulls for none)
+    found = _read(store, "department", """
         MATCH (d:Department {id: $id})
-        RETURN d.id AS id, d.name AS name, d.place AS place, d.aliases AS aliases,
-               d.collective AS collective, d.scope AS scope""", id=did)
-    if not nodes:  # dropped by another writer since it was resolved
+        OPTIONAL MATCH (d)-[r:LEADS|SUPPORTS]->(t:Task)
+        OPTIONAL MATCH (p:Plan {id: t.plan})
+        RETURN d.id AS did, d.name AS name, d.place AS place, d.aliases AS aliases,
+               d.collective AS collective, d.scope AS scope, type(r) AS role, t.id AS id,
+               t.plan AS plan, p.title AS plan_title, t.path AS path, t.number AS number,
+               t.title AS title, t.order AS `order`, r.rank AS rank""", id=did)
+    if not found:  # dropped by another writer since it was resolved
         raise NotFound(f"no department named {name!r}")
-    row = {**_dept_row(nodes[0]), "scope": nodes[0].get("scope")}
+    head = found[0]
+    row = {**_dept_row({**head, "id": head["did"]}), "scope": head.get("scope")}
     for role, rtype in (("leads", "LEADS"), ("supports", "SUPPORTS")):
-        row[role] = _cy_tasks(store, f"department-{role}", f"""
-            MATCH (:Department {{id: $id}})-[r:`{rtype}`]->(t:Task)
-            OPTIONAL MATCH (p:Plan {{id: t.plan}})
-            RETURN t.id AS id, t.plan AS plan, p.title AS plan_title, t.path AS path,
-                   t.number AS number, t.title AS title, t.order AS `order`, r.rank AS rank""", id=did)
+        tasks = [{k: r[k] for k in ("id", "plan", "plan_title", "path", "number", "title", "order", "rank")}
+                 for r in found if r["role"] == rtype]
+        row[role] = _task_refs(tasks)
     chain_rows = _read(store, "department-industries", """
         MATCH (:Department {id: $id})-[r:LEADS|SUPPORTS]->(:Task)-[:CONCERNS]->(i:Industry)
         RETURN i.id AS id, i.name AS name, type(r) AS role, count(*) AS n""", id=did)
@@ -334,12 +338,17 @@ def department(*, store: Store, name: str, place: str | None = None) -> Row:
 
 
 def _cy_tasks(store: Store, name: str, cypher: str, **params: Any) -> list[Row]:
-    """Task references from Cypher rows, sorted like `_sorted_tasks`; `order` is dropped."""
-    rows = []
-    for r in _read(store, name, cypher, **params):
+    """Task references read by `cypher`, sorted like `_sorted_tasks`."""
+    return _task_refs(_read(store, name, cypher, **params))
+
+
+def _task_refs(rows: list[Row]) -> list[Row]:
+    """Task reference rows (with `order`) sorted like `_sorted_tasks`; `order` is dropped."""
+    keyed = []
+    for r in rows:
         order = r.pop("order", None)
-        rows.append((_task_key(r, order), r))
-    return [r for _, r in sorted(rows, key=lambda kr: kr[0])]
+        keyed.append((_task_key(r, order), r))
+    return [r for _, r in sorted(keyed, key=lambda kr: kr[0])]
 
 
 # -- industries -------------------------------------------------------------------------------
@@ -466,17 +475,18 @@ def task(*, store: Store, id: str) -> Row:
     if not found:
         raise NotFound(f"no task with id {id!r}")
     row = _task_row(found[0], found[0]["plan_title"])
+    depts = _read(store, "task-departments", """
+        MATCH (d:Department)-[r:LEADS|SUPPORTS]->(:Task {id: $id})
+        RETURN d.id AS id, d.name AS name, r.rank AS rank, d.collective AS collective, type(r) AS rel""", id=id)
     for role, rtype in (("lead", "LEADS"), ("support", "SUPPORTS")):
-        ds = _read(store, f"task-{role}", f"""
-            MATCH (d:Department)-[r:`{rtype}`]->(:Task {{id: $id}})
-            RETURN d.id AS id, d.name AS name, r.rank AS rank, d.collective AS collective""", id=id)
-        row[role] = sorted(({**d, "collective": bool(d["collective"])} for d in ds),
+        row[role] = sorted(({"id": d["id"], "name": d["name"], "rank": d["rank"], "collective": bool(d["collective"])}
+                            for d in depts if d["rel"] == rtype),
                            key=lambda r: (r["rank"] if r["rank"] is not None else 1 << 30, r["id"]))
-    for key, label, rtype in (("industries", "Industry", "CONCERNS"), ("enterprises", "Enterprise", "INVOLVES"),
-                              ("partners", "Partner", "WITH_PARTNER")):
-        row[key] = _named(_read(store, f"task-{key}", f"""
-            MATCH (:Task {{id: $id}})-[:`{rtype}`]->(n:`{label}`)
-            RETURN DISTINCT n.id AS id, n.name AS name""", id=id))
+    linked = _read(store, "task-linked", """
+        MATCH (:Task {id: $id})-[r:CONCERNS|INVOLVES|WITH_PARTNER]->(n)
+        RETURN DISTINCT n.id AS id, n.name AS name, type(r) AS rel""", id=id)
+    for key, rtype in (("industries", "CONCERNS"), ("enterprises", "INVOLVES"), ("partners", "WITH_PARTNER")):
+        row[key] = _named([{"id": n["id"], "name": n["name"]} for n in linked if n["rel"] == rtype])
     targets = _read(store, "task-targets", """
         MATCH (:Task {id: $id})-[:HAS_TARGET]->(g:Target)
         RETURN g.id AS id, g.text AS text, g.value AS value, g.value_max AS value_max, g.unit AS unit,
