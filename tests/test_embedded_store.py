@@ -368,7 +368,8 @@ def test_two_processes_writing_lose_no_update(tmp_path: Path, docs: dict[str, Pl
 
 
 def test_a_reader_process_never_sees_a_half_written_graph(
-    tmp_path: Path, docs: dict[str, PlanExtract], others: list[PlanExtract], background: list[PlanExtract]
+    tmp_path: Path, docs: dict[str, PlanExtract], others: list[PlanExtract], background: list[PlanExtract],
+    record_property: pytest.RecordProperty,
 ) -> None:
     """one process loads new versions and drops in a loop while another reads and queries 200 times:
     every graph read is a complete state, and the query agrees on the number of plans"""
@@ -379,7 +380,9 @@ def test_a_reader_process_never_sees_a_half_written_graph(
     for ex in background:
         store.load(ex)
     allowed = _reachable(tmp_path, background, ops)
-    writer = _worker("write", str(store.path), str(ops_file), "4")
+    writer = _worker("write", str(store.path), str(ops_file), "6")
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "1"  # the writer is past its imports and writing
     reader = _worker("read", str(store.path), "200")
     r_out, r_err = reader.communicate(timeout=240)
     _, w_err = writer.communicate(timeout=240)
@@ -390,6 +393,7 @@ def test_a_reader_process_never_sees_a_half_written_graph(
     assert {d for d, _ in seen} <= set(allowed)
     assert {int(n) for _, n in seen} <= set(allowed.values())
     assert len({d for d, _ in seen}) > 1, "the reader should have seen the writer's progress"
+    record_property("evidence", f"the reader saw {len({d for d, _ in seen})} distinct complete graphs")
 
 
 def test_the_lock_file_sits_beside_the_store(tmp_path: Path, docs: dict[str, PlanExtract]) -> None:

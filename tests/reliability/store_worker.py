@@ -17,6 +17,7 @@ import hashlib
 import json
 import pickle
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ def read(store_path: str, count: int) -> None:
         g = store.graph()
         plans = run(store, "plans", {})
         print(digest(g), len(plans.rows), flush=True)
+        time.sleep(0.005)  # spread the reads over the writer's run
 
 
 def main(argv: list[str]) -> None:
