@@ -10,7 +10,7 @@ so all properties together stay around a minute.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.errors import ParseError
+from graph.model import PlanExtract
 from loaders import extract_bytes, extract_text
 from tests.conftest import EXAMPLES, ROOT, SEED
 from tests.reliability import badfiles
@@ -51,14 +52,21 @@ def parse_seconds(seconds: str) -> Iterator[None]:
             os.environ["PLANKG_PARSE_SECONDS"] = old
 
 
-def valid_or_parse_error(read) -> None:  # type: ignore[no-untyped-def]
+def valid_or_parse_error(read: Callable[[], PlanExtract], example: object) -> None:
+    """`example` goes into the failure message: the schemathesis pytest plugin (loaded for
+    tests/test_api_schema.py) blanks hypothesis's own "Failing test case" report."""
     try:
         ex = read()
     except ParseError as e:
         msg = str(e)
-        assert msg.strip() and "\n" not in msg.strip(), repr(msg)
+        assert msg.strip() and "\n" not in msg.strip(), f"{msg!r} for {example!r:.3000}"
         return
-    assert_valid_extract(ex)
+    except Exception as e:
+        raise AssertionError(f"{type(e).__name__}: {e} for {example!r:.3000}") from e
+    try:
+        assert_valid_extract(ex)
+    except AssertionError as e:
+        raise AssertionError(f"{e} for {example!r:.3000}") from e
 
 
 # ---- strategies -------------------------------------------------------------------------------
@@ -118,21 +126,21 @@ def mutate(text: str, ops: list[tuple[str, float, float, str]]) -> str:
 @FAST
 @given(st.text(max_size=400))
 def test_arbitrary_text(text: str) -> None:
-    valid_or_parse_error(lambda: extract_text(text))
+    valid_or_parse_error(lambda: extract_text(text), text)
 
 
 @FAST
 @given(plan_like)
 def test_plan_like_fragments(text: str) -> None:
     """headings, annotations, targets and brackets in random order and number"""
-    valid_or_parse_error(lambda: extract_text(text, source="fuzz.txt"))
+    valid_or_parse_error(lambda: extract_text(text, source="fuzz.txt"), text)
 
 
 @settings(FAST, max_examples=150)
 @given(st.sampled_from(PLANS), MUTATIONS)
 def test_mutated_real_plans(path: Path, ops: list[tuple[str, float, float, str]]) -> None:
     """the seed, the examples and the corpus with slices deleted, duplicated, swapped, truncated"""
-    valid_or_parse_error(lambda: extract_text(mutate(plan_text(path), ops), source=path.name))
+    valid_or_parse_error(lambda: extract_text(mutate(plan_text(path), ops), source=path.name), (path.name, ops))
 
 
 @cache
@@ -161,11 +169,11 @@ def test_damaged_files_of_every_format(kind: str, patches: list[tuple[float, byt
         data[i: i + len(patch)] = patch
     damaged = bytes(data[: max(1, int(len(data) * keep))])
     with parse_seconds("20"):
-        valid_or_parse_error(lambda: extract_bytes(damaged, f"damaged.{kind}"))
+        valid_or_parse_error(lambda: extract_bytes(damaged, f"damaged.{kind}"), (kind, patches, keep))
 
 
 @settings(FAST, max_examples=60)
 @given(st.binary(max_size=2000), st.sampled_from(["x.txt", "x.html", "x.docx", "x.pdf", "x.xlsx", "x", "x.doc"]))
 def test_arbitrary_bytes_with_any_name(data: bytes, name: str) -> None:
     with parse_seconds("20"):
-        valid_or_parse_error(lambda: extract_bytes(data, name))
+        valid_or_parse_error(lambda: extract_bytes(data, name), (data, name))
