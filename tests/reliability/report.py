@@ -144,7 +144,8 @@ class Collector:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        if exitstatus == pytest.ExitCode.INTERRUPTED or not self.cases:
+        ran = any(c.outcome != "not run" for c in self.cases.values())
+        if exitstatus == pytest.ExitCode.INTERRUPTED or not ran or self.config.getoption("collectonly"):
             return
         target = self._target(session)
         if target is not None:
