@@ -62,6 +62,20 @@ def seed_pdf() -> bytes:
     return buf.getvalue()
 
 
+def seed_xlsx() -> bytes:
+    """The seed as a one-column worksheet, a line per row."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for line in seed_text().split("\n"):
+        ws.append([line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def pdf_without_text_layer() -> bytes:
     """What a scanner produces, minus the picture: pages of shapes and no text at all."""
     from reportlab.lib.pagesizes import A4
@@ -256,6 +270,10 @@ BAD: dict[str, Bad] = {
     "corrupt-docx-xml": Bad("broken-xml.docx", docx_with_broken_xml, "error", ("docx",)),
     "docx-without-document": Bad("hollow.docx", docx_without_document, "error", ("docx", "zip")),
     "docx-entity-expansion": Bad("laughs.docx", docx_billion_laughs, "either"),
+    "empty-xlsx": Bad("empty.xlsx", lambda: b"", "error", ("empty",)),
+    "binary-named-xlsx": Bad("noise.xlsx", binary_noise, "error", ("xlsx", "zip")),
+    "truncated-xlsx": Bad("truncated.xlsx", lambda: truncate(seed_xlsx(), 0.5), "error", ("xlsx", "zip")),
+    "corrupt-xlsx-bytes": Bad("scrambled.xlsx", lambda: flip_bytes(seed_xlsx(), 0.4, 300), "either"),
     "corrupt-pdf-bytes": Bad("scrambled.pdf", lambda: flip_bytes(seed_pdf(), 0.2, 2000), "either"),
     "pdf-without-text-layer": Bad("scanned.pdf", pdf_without_text_layer, "error", ("text layer",)),
     "docx-zip-bomb": Bad("bomb.docx", docx_zip_bomb, "error", ("unpacks to",)),

@@ -152,17 +152,18 @@ def seed_bytes(kind: str) -> bytes:
         "html": badfiles.seed_html,
         "docx": badfiles.seed_docx,
         "pdf": badfiles.seed_pdf,
+        "xlsx": badfiles.seed_xlsx,
     }[kind]()
 
 
 @settings(FAST, max_examples=80)
 @given(
-    st.sampled_from(["txt", "gb18030.txt", "utf-16.txt", "html", "docx", "pdf"]),
+    st.sampled_from(["txt", "gb18030.txt", "utf-16.txt", "html", "docx", "pdf", "xlsx"]),
     st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=64)), min_size=1, max_size=4),
     st.floats(0.05, 1.0),
 )
 def test_damaged_files_of_every_format(kind: str, patches: list[tuple[float, bytes]], keep: float) -> None:
-    """the seed as .txt (three encodings), .html, .docx and .pdf with bytes overwritten and cut off"""
+    """the seed as .txt (three encodings), .html, .docx, .pdf and .xlsx with bytes overwritten and cut off"""
     data = bytearray(seed_bytes(kind))
     for at, patch in patches:
         i = int(at * (len(data) - 1))
