@@ -178,8 +178,9 @@ def _start(args: list[str], store: Path, env: dict[str, str] | None = None) -> s
 #: takes every case)
 CLI_CASES = [
     "empty-txt", "binary-noise-txt", "truncated-html", "truncated-docx", "corrupt-docx-xml",
-    "docx-entity-expansion", "docx-zip-bomb", "corrupt-xlsx-bytes", "truncated-pdf", "corrupt-pdf-bytes", "pdf-without-text-layer",
-    "plan-without-headings", "unbalanced-brackets", "mixed-scripts",
+    "docx-entity-expansion", "docx-zip-bomb", "corrupt-xlsx-bytes", "truncated-pdf",
+    "corrupt-pdf-bytes", "pdf-without-text-layer", "plan-without-headings", "unbalanced-brackets",
+    "mixed-scripts",
 ]
 
 
