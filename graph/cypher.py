@@ -115,10 +115,10 @@ ALL_NODES = "MATCH (n) RETURN n.id AS id, labels(n) AS labels, properties(n) AS 
 ALL_RELATIONS = (
     "MATCH (a)-[e]->(b) RETURN a.id AS src, b.id AS dst, type(e) AS type, properties(e) AS props"
 )
-COUNT_NODES = "MATCH (n) RETURN count(n) AS n"
-COUNT_RELATIONS = "MATCH ()-[e]->() RETURN count(e) AS n"
+COUNT_NODES = "MATCH (n) RETURN count(n) AS total"
+COUNT_RELATIONS = "MATCH ()-[e]->() RETURN count(e) AS total"
 #: Reset in slices so one transaction never has to hold a whole large graph.
-DELETE_SOME = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n"
+DELETE_SOME = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS total"
 
 # -- schema ------------------------------------------------------------------------------------
 #: Labels whose nodes carry a `plan` property (the ownership rule of graph.records).

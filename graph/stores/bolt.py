@@ -229,7 +229,7 @@ class BoltStore(Store):
     def reset(self) -> None:
         limit = self.dialect.max_rows
         while True:
-            n = self._write("reset", lambda tx: self._tx(tx, cypher.DELETE_SOME, limit=limit).single()["n"])
+            n = self._write("reset", lambda tx: self._tx(tx, cypher.DELETE_SOME, limit=limit).single()["total"])
             if not n:
                 return
 
@@ -318,7 +318,7 @@ class BoltStore(Store):
     def counts(self) -> dict[str, int]:
         nodes = self.read("count-nodes", cypher.COUNT_NODES)
         rels = self.read("count-relations", cypher.COUNT_RELATIONS)
-        return {"nodes": int(nodes[0]["n"]), "relations": int(rels[0]["n"])}
+        return {"nodes": int(nodes[0]["total"]), "relations": int(rels[0]["total"])}
 
     def health(self) -> dict[str, Any]:
         base = {"store": self.kind, "uri": self.uri, "server": self.dialect.server.describe(),
