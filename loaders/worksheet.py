@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -122,8 +121,8 @@ def extract_workbook(data: bytes, name: str | None = None) -> list[PlanExtract]:
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
-        raise ParseError(f"{name or 'workbook'}: not a readable .xlsx file ({e})") from e
+    except Exception as e:  # zip, zlib, XML: any damage is the user's file, reported in one line
+        raise ParseError(f"{name or 'workbook'}: not a readable .xlsx file ({type(e).__name__})") from e
     try:
         if TASK_SHEET not in wb.sheetnames:
             raise ParseError(
@@ -131,6 +130,10 @@ def extract_workbook(data: bytes, name: str | None = None) -> list[PlanExtract]:
             )
         rows = list(_task_rows(wb[TASK_SHEET], name))
         bases = _meta_extracts(wb[META_SHEET], name) if META_SHEET in wb.sheetnames else {}
+    except ParseError:
+        raise
+    except Exception as e:  # read-only sheets inflate lazily: damage may only show here
+        raise ParseError(f"{name or 'workbook'}: not a readable .xlsx file ({type(e).__name__})") from e
     finally:
         wb.close()
     groups: dict[str, list[dict[str, str]]] = {}
@@ -163,6 +166,8 @@ def is_task_table(data: bytes) -> bool:
             return False
         first = next(wb[TASK_SHEET].iter_rows(max_row=1, values_only=True), ())
         return {"序号", "重点任务", "牵头单位"} <= {_cell(v) for v in first}
+    except Exception:  # read-only sheets inflate lazily: damage may only show here
+        return False
     finally:
         wb.close()
 

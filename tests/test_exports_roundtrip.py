@@ -237,3 +237,18 @@ def test_a_task_on_two_rows_is_refused(store: EmbeddedStore, seed_extract: PlanE
     wb.save(buf)
     with pytest.raises(ParseError, match="two rows"):
         extract_xlsx(buf.getvalue(), "dup.xlsx")
+
+
+def test_a_damaged_task_sheet_is_a_parse_error(store: EmbeddedStore) -> None:
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(export(store, "xlsx")))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut mid-element: the XML no longer parses
+            out.writestr(item, data)
+    with pytest.raises(ParseError, match="not a readable"):
+        extract_xlsx(buf.getvalue(), "damaged.xlsx")
