@@ -119,7 +119,11 @@ def _doc_number(head: str) -> str | None:
     for m in _DOC_NO_TAIL.finditer(head):
         pm = _DOC_NO_HEAD.search(head, max(0, m.start() - 12), m.start())
         if pm:
-            return re.sub(r"\s+", "", pm.group(0) + m.group(0))
+            code = pm.group(0)
+            cut = max(code.rfind("通知"), code.rfind("的函"))
+            code = code[cut + 2:] if cut >= 0 else code  # a notice title glued on by a PDF line wrap
+            if code:
+                return re.sub(r"\s+", "", code + m.group(0))
     return None
 
 

@@ -236,6 +236,9 @@ def _xlsx_text(data: bytes) -> str:
     return "\n".join(out)
 
 
+#: a line ending like a title, a notice or a date ends its paragraph even when it is full width
+_LINE_END = re.compile(r"(?:通知|方案|意见|办法|计划|规划|决定|函|清单|要点|\d+号|\d+日)$")
+_TABLE_HINT = re.compile(r"牵头|责任单位|配合单位|配合部门|责任部门")
 _PAGE_NO = re.compile(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$|^\s*第\s*\d+\s*页")
 _END_PUNCT = "。;;::!?!?)）〕】\"”"
 
@@ -260,14 +263,31 @@ def _pdf_text_quiet(data: bytes, name: str) -> str:
             reader.decrypt("")
         except Exception:
             raise ParseError(f"{name}: the PDF is encrypted") from None
+    from loaders.pdftables import page_text_with_tables
+
     lines: list[str] = []
-    for page in reader.pages:
-        for ln in (page.extract_text() or "").split("\n"):
-            if ln.strip() and not _PAGE_NO.match(ln):
-                lines.append(ln.rstrip())
+    for number, page in enumerate(reader.pages, start=1):
+        plain = page.extract_text() or ""
+        # a page with a 任务分工表 is rebuilt from text positions, its table as tab-separated rows
+        text = (page_text_with_tables(page) if _TABLE_HINT.search(plain) else None) or plain
+        page_lines = [ln.rstrip() for ln in text.split("\n") if ln.strip()]
+        # a page number is the first or last line of its page and shows that page's number
+        # (- 3 -, 第3页); any other bare number is a table row number
+        while page_lines and _is_page_number(page_lines[-1], number):
+            page_lines.pop()
+        while page_lines and _is_page_number(page_lines[0], number):
+            page_lines.pop(0)
+        lines.extend(page_lines)
     if not any(lines):
         raise ParseError(f"{name}: the PDF has no text layer (scanned?); OCR it first")
     return unwrap(lines)
+
+
+def _is_page_number(line: str, number: int) -> bool:
+    m = _PAGE_NO.match(line)
+    if not m:
+        return False
+    return not line.strip().isdigit() or int(line.strip()) == number
 
 
 def unwrap(lines: list[str]) -> str:
@@ -278,10 +298,12 @@ def unwrap(lines: list[str]) -> str:
     out: list[str] = []
     cont = False
     for ln in lines:
-        s = ln.strip()
-        if cont and out:
+        row = "\t" in ln  # a rebuilt table row is never joined to its neighbours
+        s = ln.strip() if not row else ln.rstrip()
+        if cont and out and not row:
             out[-1] += s
         else:
             out.append(s)
-        cont = len(s) >= width * 0.85 and width >= 15 and not s.endswith(tuple(_END_PUNCT))
+        cont = (not row and len(s) >= width * 0.85 and width >= 15 and not s.endswith(tuple(_END_PUNCT))
+                and not _LINE_END.search(s))
     return "\n".join(out)

@@ -50,19 +50,41 @@ def to_docx(text: str) -> bytes:
 
 
 def to_pdf(text: str) -> bytes:
-    """A text-layer PDF: CID font STSong-Light, lines wrapped at the page width like a real one."""
+    """A text-layer PDF: CID font STSong-Light, lines wrapped at the page width like a real one;
+    tab- or |-separated rows become a real table (cells wrap inside their column)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("cn", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=9, leading=12, wordWrap="CJK")
+    flow: list = []
+    rows: list[list[str]] = []
+    for line in [*text.split("\n"), ""]:
+        cells = _row_cells(line)
+        if cells is not None:
+            if any(c.strip(" -:") for c in cells):
+                rows.append(cells)
+            continue
+        if rows:
+            flow.append(Table([[Paragraph(html.escape(c), cell) for c in r] for r in rows], repeatRows=1))
+            rows = []
+        if line.strip():
+            flow.append(Paragraph(html.escape(line), style))
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4)
-    doc.build([Paragraph(html.escape(line) or "&nbsp;", style) for line in text.split("\n") if line.strip()])
+    SimpleDocTemplate(buf, pagesize=A4).build(flow)
     return buf.getvalue()
+
+
+def _row_cells(line: str) -> list[str] | None:
+    if "\t" in line:
+        return line.split("\t")
+    if line.count("|") > 2:
+        return [c.strip() for c in line.strip().strip("|").split("|")]
+    return None
 
 
 def to_html(text: str, title: str = "") -> str:
@@ -132,6 +154,9 @@ DOCUMENTS = [
     CORPUS / "zhuzhou_wuran_fangzhi_lingdao.txt",
     CORPUS / "ganzhou_qicheng_table_tabs.txt",
     CORPUS / "shuangliu_jiuye_table_pipes.txt",
+    CORPUS / "wangqing_linxia_table_cells.txt",
+    CORPUS / "guilin_wenlv_lines.txt",
+    CORPUS / "shinan_yanglao_sentences.txt",
 ]
 
 
@@ -150,14 +175,7 @@ LABELS = ["utf8.txt", "utf8-bom.txt", "gb18030.txt", "utf16.txt", "utf16-le-nobo
           "crlf.txt", "gbk-crlf.txt", "portal.html", "portal-gb18030.htm", "plan.docx", "plan.pdf"]
 
 
-def _has_table(doc: Path) -> bool:
-    return any("\t" in line or line.count("|") > 2 for line in doc.read_text(encoding="utf-8").split("\n"))
-
-
-# A table inside a PDF text layer loses its cell boundaries, so table documents are not compared
-# as PDFs (a documented limitation, docs/extraction.md); every other pair is.
-CASES = [(doc.name, label) for doc in DOCUMENTS for label in LABELS
-         if not (label == "plan.pdf" and _has_table(doc))]
+CASES = [(doc.name, label) for doc in DOCUMENTS for label in LABELS]
 
 
 @pytest.mark.parametrize(("doc", "label"), CASES)
