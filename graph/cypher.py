@@ -87,7 +87,7 @@ def delete_plan_relations(rtype: str) -> str:
     """Delete one type's relations asserted by plan $pid; return their endpoints (orphan check)."""
     return (
         f"MATCH (a)-[e:{ident(rtype)}]->(b) WHERE e.plan = $pid DELETE e "
-        "RETURN a.id AS a, labels(a) AS a_labels, b.id AS b, labels(b) AS b_labels"
+        "RETURN a.id AS src, labels(a) AS src_labels, b.id AS dst, labels(b) AS dst_labels"
     )
 
 

@@ -238,8 +238,8 @@ class BoltStore(Store):
         touched: dict[str, str | None] = {}
         for rtype in RELATIONS:  # per type, so Neo4j can use its relationship `plan` indexes
             for row in self._tx(tx, cypher.delete_plan_relations(rtype), pid=pid):
-                touched[row["a"]] = _label(row["a_labels"])
-                touched[row["b"]] = _label(row["b_labels"])
+                touched[row["src"]] = _label(row["src_labels"])
+                touched[row["dst"]] = _label(row["dst_labels"])
         for label in cypher.OWNED_LABELS:
             self._tx(tx, cypher.delete_owned_nodes(label), pid=pid).consume()
         state = self._tx(tx, cypher.PLAN_NODE_DEGREE, pid=pid).single()
