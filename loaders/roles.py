@@ -94,6 +94,9 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
         if kind == "person":
             r.persons.extend(person_names(value))
             continue
+        if not _SPECIAL.search(value):  # a plain list of names: the common case
+            getattr(r, kind).extend(_names(value, reg))
+            continue
         sticky = bool(_STICKY.search(value))
         if sticky:
             value = _STICKY.sub("", value)
@@ -118,6 +121,8 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
     return r
 
 
+#: characters without which a role's value is a plain list of names (no 下同, (牵头), trigger words)
+_SPECIAL = re.compile(r"[下(牵按负配参协]")
 _PAREN_DUTY = re.compile(r"\((?:按照?职责分工负责|按职责分工|按职责负责|分别负责|共同负责|按职责)\)")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|总牵头)\)")
 

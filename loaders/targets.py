@@ -33,13 +33,20 @@ _QTY_BODY = (
 QTY_RE = re.compile(r"(?<![\d.第])" + _QTY_BODY)
 _QTY_AT = re.compile(_QTY_BODY)
 _NUM_CHAR = re.compile(rf"[\d{CN_NUM}]+")
+#: characters that may follow a number inside a quantity: a unit's first character, a range mark,
+#: 余/多, or a decimal point
+_AFTER_NUMBER = frozenset("".join(u[0] for u in BASE_UNITS) + "万亿千—–-~至到余多.")
 
 
 def quantities(text: str) -> list[re.Match[str]]:
     """QTY_RE.finditer, faster: the full pattern is tried only where a numeral starts."""
     out: list[re.Match[str]] = []
     end = 0
+    n = len(text)
     for run in _NUM_CHAR.finditer(text):
+        nxt = run.end()
+        if nxt < n and text[nxt] not in _AFTER_NUMBER and text[nxt] != " ":
+            continue  # 一体化, 2021年: no unit, range mark or decimal can follow
         for pos in range(run.start(), run.end()):
             if pos < end:
                 continue
