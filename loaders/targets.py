@@ -68,6 +68,7 @@ _BEFORE = (
     (re.compile(r"(?:不少于|不低于|至少|达到或超过|突破)[\u4e00-\u9fff]{0,3}$"), ">="),
     (re.compile(r"(?<!不)(?:超过|高于|多于|超)$"), ">"),
 )
+_COMPARATOR_CHARS = re.compile(r"[不少低超突至高多控压降]")
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
 _CADENCE_RE = re.compile(r"每年|年均|每季度|每月|每半年|逐年|每年度")
 _YEAR_END = re.compile(r"(?<![\d年])(?:年底前|年内|年底)")
@@ -150,7 +151,7 @@ def find_targets(
             comparator = ">="
         elif _AFTER_LE.match(after):
             comparator = "<="
-        else:
+        elif _COMPARATOR_CHARS.search(before):
             for rx, comp in _BEFORE:
                 if rx.search(before.rstrip("达到为")) or rx.search(before):
                     comparator = comp
@@ -186,7 +187,7 @@ def _qualifier(text: str, m: re.Match[str]) -> bool:
     if not rest or not "\u4e00" <= rest[0] <= "\u9fff":
         return False
     clause_rest = _CLAUSE.split(rest, maxsplit=1)[0]
-    return bool(QTY_RE.search(clause_rest))
+    return bool(quantities(clause_rest))
 
 
 def _strong_before(text: str, pos: int) -> bool:
@@ -216,6 +217,8 @@ def _lead_in(text: str, cuts: list[int], c_start: int, sent_start: int) -> int:
 def _deadline(pre: str, sentence: str, period_end: str | None, issue_year: str | None) -> str | None:
     """A year: the end of a range (2023年至2025年), else a marked year (到2025年, 2023年底前), else a
     bare year not older than the plan (2000年底前建成的 qualifies a noun), else relative (三年内)."""
+    if "年" not in pre:
+        return None
     floor = int(issue_year) - 1 if issue_year else 0
     m = _RANGE_YEARS.search(pre)
     if m:
