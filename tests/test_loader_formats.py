@@ -236,3 +236,19 @@ def test_missing_file_and_directory(tmp_path):
 def test_text_api_refuses_empty_text():
     with pytest.raises(ParseError, match="empty"):
         extract_text("  \n ")
+
+
+def test_portal_page_in_a_layout_table_with_a_rowspan_task_table():
+    page = """<html><body><table><tr><td><div class='nav'>首页 政务公开</div></td></tr><tr><td>
+    <p>某市人民政府办公室关于印发《某市冷链物流方案》的通知</p><p>某市冷链物流方案</p><p>二、重点任务</p>
+    <table border=1><tr><th>序号</th><th>重点任务</th><th>具体措施</th><th>牵头单位</th><th>配合单位</th></tr>
+    <tr><td>1</td><td rowspan=2>建设冷链物流</td><td>新建冷库10万吨。</td><td>市发改委</td><td>市商务局</td></tr>
+    <tr><td>2</td><td>建设产地仓20个。</td><td>市农业农村局</td><td>市商务局<br>市财政局</td></tr></table>
+    <p>三、保障措施</p><p>（一）加强组织领导。</p></td></tr></table></body></html>"""
+    ex = extract_bytes(page.encode("utf-8"), "page.htm")
+    assert ex.plan.title == "某市冷链物流方案"
+    assert [(t.number, t.title, t.lead, t.support) for t in ex.tasks] == [
+        ("1", "建设冷链物流", ["发改委"], ["商务局"]),
+        ("2", "建设冷链物流", ["农业农村局"], ["商务局", "财政局"]),
+    ]
+    assert [(g.value, g.unit) for g in ex.targets] == [(10, "万吨"), (20, "个")]
