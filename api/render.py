@@ -53,7 +53,7 @@ def catalog_table(console: Console, entries: list[Any]) -> None:
     for col in ("name", "question", "parameters"):
         table.add_column(col, overflow="fold")
     for q in entries:
-        params = ", ".join(f"{p.name}: {p.type.__name__} = {p.default!r}" for p in q.params)
+        params = ", ".join(f"{p.name}: {p.type_name} = {p.default!r}" for p in q.params)
         table.add_row(q.name, f"{q.question_zh}\n{q.question_en}", params)
     console.print(table)
 

@@ -27,24 +27,11 @@ _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 
 
-class TypeName(str):
-    """A parameter's type as its name ("int"), which also answers like the type itself
-    (`__name__`, `.py`): the HTTP schema reads the name, the CLI's table the type."""
-
-    @property
-    def __name__(self) -> str:
-        return str(self)
-
-    @property
-    def py(self) -> type:
-        return _TYPES[str(self)]
-
-
 @dataclass(frozen=True)
 class ParamSpec:
     name: str
-    #: "str", "int", "float" or "bool" (a TypeName; the Python type itself is accepted too)
-    type: str  # a TypeName once constructed
+    #: "str", "int", "float" or "bool" (the Python type itself is accepted and kept by name)
+    type: str
     default: Any
     description: str
     #: the query cannot answer without it (e.g. the department `partners` is about)
@@ -54,7 +41,7 @@ class ParamSpec:
         name = self.type if isinstance(self.type, str) else getattr(self.type, "__name__", "")
         if name not in _TYPES:
             raise ValueError(f"parameter {self.name}: unsupported type {self.type!r}")
-        object.__setattr__(self, "type", TypeName(name))
+        object.__setattr__(self, "type", name)
 
     @property
     def type_name(self) -> str:
