@@ -92,6 +92,12 @@ def test_report_prints_chains_workload_and_targets(loaded_store: Path) -> None:
         assert needle in r.stdout
 
 
+def test_queries_lists_the_catalog_as_a_table() -> None:
+    r = plankg("queries")
+    assert r.returncode == 0, r.stderr
+    assert "co-leads" in r.stdout and "哪些部门" in r.stdout and "industry: str" in r.stdout
+
+
 def test_queries_lists_the_catalog_as_json() -> None:
     r = plankg("queries", "--json")
     assert r.returncode == 0, r.stderr
