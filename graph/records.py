@@ -101,10 +101,15 @@ def plan_records(ex: PlanExtract) -> PlanRecords:
         issued_date=p.issued_date, period_start=p.period[0], period_end=p.period[1], place=p.place,
         level=p.level, doc=doc, source=p.source, loaded=True, span=[0, len(ex.text)], path="",
     )
+    def mention(name: str) -> list[int]:
+        """Where the text first names something the extract holds without a span of its own."""
+        at = ex.text.find(name)
+        return [at, at + len(name)] if at >= 0 else [0, len(ex.text)]
+
     for title in p.implements:
         hid = plan_id(title)
         node(hid, "Plan", title=title)
-        rel("IMPLEMENTS", p.id, hid, doc=doc, path="")
+        rel("IMPLEMENTS", p.id, hid, doc=doc, span=mention(title), path="")
 
     aliases = {d.name: d for d in ex.departments}
     for d in ex.departments:
@@ -166,8 +171,8 @@ def plan_records(ex: PlanExtract) -> PlanRecords:
 
     for name in ex.coordinating_bodies:
         bid = f"{p.id}#body:{name}"
-        node(bid, "CoordinatingBody", plan=p.id, name=name, doc=doc, path="")
-        rel("HAS_BODY", p.id, bid, doc=doc, path="")
+        node(bid, "CoordinatingBody", plan=p.id, name=name, doc=doc, span=mention(name), path="")
+        rel("HAS_BODY", p.id, bid, doc=doc, span=mention(name), path="")
 
     rec.nodes = list(nodes.values())
     rec.relations = list(rels.values())
