@@ -252,3 +252,20 @@ def test_portal_page_in_a_layout_table_with_a_rowspan_task_table():
         ("2", "建设冷链物流", ["农业农村局"], ["商务局", "财政局"]),
     ]
     assert [(g.value, g.unit) for g in ex.targets] == [(10, "万吨"), (20, "个")]
+
+
+def test_docx_automatic_list_numbers_are_written_back():
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某市人民政府办公室关于印发《某市甲方案》的通知")
+    d.add_paragraph("某市甲方案")
+    d.add_paragraph("重点任务", style="List Number")
+    d.add_paragraph("建设平台。(牵头单位:市科技局;配合单位:市财政局)", style="List Number 2")
+    d.add_paragraph("开放数据。(牵头单位:市大数据局)", style="List Number 2")
+    d.add_paragraph("2.保障措施")  # typed numbers are left alone
+    buf = io.BytesIO()
+    d.save(buf)
+    ex = extract_bytes(buf.getvalue(), "auto.docx")
+    assert [(t.number, t.title, t.lead, t.support) for t in ex.tasks] == [
+        ("1.", "建设平台", ["科技局"], ["财政局"]), ("2.", "开放数据", ["大数据局"], [])]
