@@ -129,7 +129,8 @@ def _install_handlers(app: FastAPI) -> None:
         status, kind = next((s, k) for cls, s, k in STATUS if isinstance(exc, cls))
         if status >= 500:
             log.warning("store error: %s", exc)
-        return _error(status, kind, str(exc).splitlines()[0] if str(exc) else kind)
+        return _error(status, kind, str(exc).splitlines()[0] if str(exc) else kind,
+                      choices=getattr(exc, "choices", None))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

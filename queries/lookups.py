@@ -274,8 +274,10 @@ def _resolve_department(store: Store, name: str, place: str | None) -> tuple[str
     if not found:
         raise NotFound(f"no department named {name!r}" + (f" in {place!r}" if place else ""))
     if len(found) > 1:
-        raise BadParameter(f"department {name!r} is ambiguous: use one of {', '.join(found)} "
-                           "or pass place=")
+        error = BadParameter(f"department {name!r} is ambiguous: use one of {', '.join(found)} "
+                             "or pass place=")
+        error.choices = found  # type: ignore[attr-defined]  # the HTTP API lists them as `choices`
+        raise error
     return found[0], None if _is_nx(store) else props[found[0]]
 
 

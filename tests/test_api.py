@@ -107,6 +107,8 @@ def test_departments_search_and_detail(client: TestClient) -> None:
     assert detail.json()["id"] == first["id"] and len(detail.json()["leads"]) == first["leads"]
     by_name = client.get("/departments/农牧局", params={"place": "阿荣旗"})
     assert by_name.json()["id"] == "dept:阿荣旗/农牧局"
+    ambiguous = assert_error(client.get("/departments/农牧局"), 422)  # 阿荣旗 and 呼伦贝尔市 both have one
+    assert {"dept:阿荣旗/农牧局", "dept:呼伦贝尔市/农牧局"} <= set(ambiguous["choices"])
 
 
 def test_pagination_is_stable_and_capped(client: TestClient) -> None:
