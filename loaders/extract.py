@@ -262,12 +262,19 @@ def _covered(nodes: list[_Node], task_idx: list[int]) -> set[int]:
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` with the spans replaced by spaces (offsets stay valid)."""
+    """`text` with the spans replaced by spaces (offsets stay valid); one pass."""
+    if not spans:
+        return text
+    parts: list[str] = []
+    pos = 0
     for start, end in sorted(spans):
-        a, b = max(0, start), min(len(text), end)
+        a, b = max(pos, start, 0), min(len(text), end)
         if b > a:
-            text = text[:a] + " " * (b - a) + text[b:]
-    return text
+            parts.append(text[pos:a])
+            parts.append(" " * (b - a))
+            pos = b
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def _canon_list(names: list[str], canon: Canon, written: dict[str, list[str]]) -> list[str]:

@@ -11,6 +11,7 @@ is named and lead otherwise (or only the first leads, under a 排在第一位的
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from loaders.departments import Registry, clean_name, looks_like_department, split_names, split_pieces
@@ -278,6 +279,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             found.append(Annotation(offset + m.start(), offset + m.end(), r))
             taken.append((m.start(), m.end()))
     # keyed text outside brackets: from the first key to the end of its line, lines chained
+    taken.sort()
     keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())] if ":" in text else []
     i = 0
     while i < len(keyed):
@@ -294,6 +296,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             found.append(Annotation(offset + s, offset + e, r))
             taken.append((s, e))
         i = j
+    taken.sort()
     if not any(not a.roles.empty() for a in found) and TRIGGER_RE.search(text):
         for sent in _sentences(text):
             a, b = sent
@@ -321,4 +324,10 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _in(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether `pos` falls in one of `spans` (sorted by start, non-overlapping)."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _in_linear(spans: list[tuple[int, int]], pos: int) -> bool:
     return any(a <= pos < b for a, b in spans)

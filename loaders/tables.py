@@ -102,19 +102,22 @@ def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableR
         if not t.strip() or len(t) > 200:
             i += 1
             continue
-        if t.strip() not in ("序号", "编号", "序") and not _HEADER_HINT.search(t):
+        st = t.strip()
+        if st in ("序号", "编号", "序"):
+            kinds = _cell_header(lines, i)
+            if kinds:
+                table_no += 1
+                got, i = _per_line(lines, i, kinds, reg, table_no)
+                rows.extend(got)
+                continue
+        # a header row has cells: tabs, pipes or spaces between them, and names a role column
+        if not ("\t" in st or "|" in st or " " in st or "\u3000" in st) or not _HEADER_HINT.search(st):
             i += 1
             continue
         kinds = _header_kinds(split_cells(t))
         if kinds:
             table_no += 1
             got, i = _delimited(lines, i, kinds, reg, table_no)
-            rows.extend(got)
-            continue
-        kinds = _cell_header(lines, i)
-        if kinds:
-            table_no += 1
-            got, i = _per_line(lines, i, kinds, reg, table_no)
             rows.extend(got)
             continue
         i += 1

@@ -269,3 +269,15 @@ def test_docx_automatic_list_numbers_are_written_back():
     ex = extract_bytes(buf.getvalue(), "auto.docx")
     assert [(t.number, t.title, t.lead, t.support) for t in ex.tasks] == [
         ("1.", "建设平台", ["科技局"], ["财政局"]), ("2.", "开放数据", ["大数据局"], [])]
+
+
+def test_large_and_dense_documents():
+    """Many headings, or one task holding thousands of annotations (the code paths that once went
+    quadratic; the timing itself lives in benchmarks/)."""
+    seed = (ROOT / "data" / "seed.txt").read_text(encoding="utf-8")
+    many = extract_text(seed + "".join(f"\n({i})任务{i}。(牵头单位:农牧局)" for i in range(18, 999)))
+    assert len(many.tasks) == 1007 and many.tasks[-1].id == "(998)"
+    assert many.tasks[-1].lead == ["农牧局"]
+    huge = extract_text(seed + "\n(18)大任务。" + "".join(f"推进工作{i}。(牵头单位:农牧局)" for i in range(5000)))
+    assert huge.coverage.annotations == 18 + 5000
+    assert huge.tasks[-1].id == "(18)" and huge.tasks[-1].lead == ["农牧局"]
