@@ -84,7 +84,7 @@ def _kind(data: bytes, name: str) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError):  # a damaged header field
             raise ParseError(f"{name}: corrupt {ext or 'zip'} file (not a valid zip archive)") from None
         if "xl/workbook.xml" in names:
             return "xlsx"
