@@ -323,9 +323,8 @@ def _new_task(row: dict[str, str], order: int, canon: dict[str, str],
     number = row.get("序号") or f"新增{order + 1}"
     title = row.get("重点任务") or number
     text = title + ("。" + row["具体内容"] if row.get("具体内容") else "")
-    extra: dict[str, Any] = {"path": number} if "path" in TaskExtract.model_fields else {}
     return TaskExtract(
-        id=number, number=number, level=1, title=title, text=text, **extra,
+        id=number, number=number, path=number, level=1, title=title, text=text,
         lead=_resolve(split_names(row.get("牵头单位", "")), canon, depts),
         support=_resolve(split_names(row.get("配合单位", "")), canon, depts),
         deadline=row.get("完成时限") or None, span=span,

@@ -93,9 +93,8 @@ def plan_extract(g: nx.MultiDiGraph, pid: str, index: PlanIndex | None = None) -
                     name=da["name"], aliases=list(da.get("aliases") or [da["name"]]),
                     collective=bool(da.get("collective")), scope=da.get("scope")))
         chains = names(outs.get("CONCERNS", []))
-        extra = {"path": a.get("path") or ""} if "path" in TaskExtract.model_fields else {}
         tasks.append(TaskExtract(
-            id=_local(pid, n) or n, number=a.get("number") or "", **extra,
+            id=_local(pid, n) or n, number=a.get("number") or "", path=a.get("path") or "",
             parent=_local(pid, a.get("parent")), level=int(a.get("level") or 1),
             title=a.get("title") or "", text=a.get("text") or "",
             lead=names(ins.get("LEADS", [])), support=names(ins.get("SUPPORTS", [])),

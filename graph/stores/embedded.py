@@ -98,6 +98,10 @@ class EmbeddedStore(Store):
 
     def graph(self) -> nx.MultiDiGraph:
         """The current graph; do not mutate it."""
+        # Writers replace the file by rename, so an unchanged stamp means the graph held is
+        # current: no lock needed for the common case of a server answering many reads.
+        if self._graph is not None and self._stamp is not None and self._file_stamp() == self._stamp:
+            return self._graph
         with self._lock(exclusive=False):
             return self._read_file()
 
