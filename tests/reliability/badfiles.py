@@ -150,6 +150,16 @@ def docx_billion_laughs() -> bytes:
     return out.getvalue()
 
 
+def docx_with_future_zip_version() -> bytes:
+    """A .docx whose central directory claims every member needs zip version 25.5 to extract."""
+    data = bytearray(seed_docx())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        data[at + 6: at + 8] = (255).to_bytes(2, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(data)
+
+
 def docx_zip_bomb(unpacked: int = 200 * 1024 * 1024) -> bytes:
     """A small .docx whose document.xml inflates to `unpacked` bytes (200 MB) of paragraphs."""
     good = zipfile.ZipFile(io.BytesIO(seed_docx()))
@@ -276,6 +286,7 @@ BAD: dict[str, Bad] = {
     "corrupt-xlsx-bytes": Bad("scrambled.xlsx", lambda: flip_bytes(seed_xlsx(), 0.4, 300), "either"),
     "corrupt-pdf-bytes": Bad("scrambled.pdf", lambda: flip_bytes(seed_pdf(), 0.2, 2000), "either"),
     "pdf-without-text-layer": Bad("scanned.pdf", pdf_without_text_layer, "error", ("text layer",)),
+    "docx-future-zip-version": Bad("future.docx", docx_with_future_zip_version, "error", ("zip", "docx")),
     "docx-zip-bomb": Bad("bomb.docx", docx_zip_bomb, "error", ("unpacks to",)),
     "deeply-nested-html": Bad("nested.html", deeply_nested_html, "either"),
     "plan-without-annotations": Bad("no-annotations.txt", _utf8(plan_without_annotations), "graph"),
