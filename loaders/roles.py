@@ -280,7 +280,9 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             taken.append((m.start(), m.end()))
     # keyed text outside brackets: from the first key to the end of its line, lines chained
     taken.sort()
-    keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())] if ":" in text else []
+    # keys outside the brackets already read: only when some colon lies outside them
+    outside = text.count(":") - sum(text.count(":", a, b) for a, b in taken)
+    keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())] if outside > 0 else []
     i = 0
     while i < len(keyed):
         s = keyed[i].start()
