@@ -86,7 +86,8 @@ def size_table(r: dict[str, Any]) -> list[str]:
              f"| one plan via load() into this store | {e['per_doc_wall_s'] * 1000:,.0f} ms wall | | |"]
     if "bolt_load" in r:
         b = r["bolt_load"]
-        lines.append(f"| Bolt load (FalkorDB, one tx per plan), records/s | {_fmt(b['records_s'])} | | |")
+        failed = f" ({b['failed_plans']} plans failed, skipped)" if b.get("failed_plans") else ""
+        lines.append(f"| Bolt load (FalkorDB, one tx per plan), records/s | {_fmt(b['records_s'])}{failed} | | |")
     rr = r.get("rss_read", {})
     if "peak_mb" in rr:
         lines.append(f"| peak RSS: open store + index + queries | {_fmt(rr['peak_mb'])} MB | interpreter + imports "

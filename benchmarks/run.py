@@ -136,6 +136,7 @@ def flatten(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
     if "bolt_load" in r:
         put("bolt_tasks", r["bolt_load"]["tasks"], "tasks in the Bolt store measured")
         put("bolt_load_records_s", r["bolt_load"]["records_s"], "records/s (local FalkorDB, one tx per plan)")
+        put("bolt_load_failed_plans", r["bolt_load"].get("failed_plans", 0), "plans the server failed on")
         for name, v in r["bolt_queries"].items():
             if isinstance(v, dict) and "p50_ms" in v:
                 put("bolt_" + name.replace("-", "_") + "_p50_ms", v["p50_ms"], "wall ms (bolt: client + server)")
