@@ -40,7 +40,7 @@ _NOT_DEPT = re.compile(
     r"(?:领导小组|联席会议|指挥部|工作专班|责任单位|牵头单位|配合单位|成员单位|全部|内部|外部|局部|东部|西部|南部|"
     r"北部|中部|干部|俱乐部|总部|本部|基层单位|用人单位|中心城区)$"
 )
-_BAD_CHARS = re.compile(r"[0-9。;:!?\"“”《》]|负责|推进|加强|建立|开展|实施|落实|工作$")
+_BAD_CHARS = re.compile(r"\d+(?:\.\d+)?[个家项名万亿元%批所座处条]|[。;:!?\"“”《》]|负责|推进|加强|建立|开展|实施|落实|工作$")
 
 
 def _nfkc(s: str) -> str:
@@ -128,7 +128,12 @@ def looks_like_department(name: str, reg: Registry) -> bool:
 
 
 def _looks_like_department(name: str, reg: Registry) -> bool:
-    if not name or len(name) > 24 or _BAD_CHARS.search(name) or _NOT_DEPT.search(name):
+    if not name or len(name) > 40 or _BAD_CHARS.search(name) or _NOT_DEPT.search(name):
+        return False
+    m = _COMPOSITE.match(name)
+    if m:  # 市委宣传部(市新闻出版局): one body under two names
+        return _looks_like_department(m.group(1), reg) and _looks_like_department(m.group(2), reg)
+    if len(name) > 24:
         return False
     if reg.lookup(name) or (_COLLECTIVE_RE.match(name) and len(name) >= 3):
         return True
@@ -137,6 +142,9 @@ def _looks_like_department(name: str, reg: Registry) -> bool:
 
 _SPLIT = re.compile(r"[、,;/]|及|以及|和(?=[各有相])")
 _TRAIL = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实)+$")
+
+
+_COMPOSITE = re.compile(r"^([^()]{2,24})\(([^()、,]{2,16})\)$")
 
 
 def split_names(text: str) -> list[str]:

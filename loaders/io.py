@@ -71,7 +71,43 @@ def document_text(data: bytes, name: str) -> str:
     text = decode(data, name)
     if kind == "html" or (kind == "text" and re.match(r"\s*<(?:!doctype|html|head|body)", text[:200], re.I)):
         return html_text(text)
-    return text
+    return rejoin_if_wrapped(text)
+
+
+def rejoin_if_wrapped(text: str) -> str:
+    """Text copied out of a PDF keeps the PDF's line breaks, page numbers and running headers;
+    such text (many lines of one width that stop mid-sentence) is rejoined into paragraphs."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    body = [ln.strip() for ln in lines if len(ln.strip()) >= 10]
+    if len(body) < 8:
+        return text
+    width = sorted(len(b) for b in body)[int(len(body) * 0.9)]
+    full = [b for b in body if len(b) >= 0.85 * width]
+    open_ended = [b for b in full if not b.endswith(tuple(_END_PUNCT))]
+    if len(full) < 0.3 * len(body) or len(open_ended) < 0.6 * len(full):
+        return text
+    return unwrap(_drop_page_furniture(lines))
+
+
+def _drop_page_furniture(lines: list[str]) -> list[str]:
+    """Page-number lines (— 3 —) and the running header repeated after them."""
+    counts: dict[str, int] = {}
+    for ln in lines:
+        counts[ln.strip()] = counts.get(ln.strip(), 0) + 1
+    out: list[str] = []
+    after_page_no = False
+    for ln in lines:
+        s = ln.strip()
+        if not s:
+            continue
+        if (_PAGE_NO.match(s) and not s.isdigit()) or re.fullmatch(r"[-—–]+\s*\d{1,4}\s*[-—–]+", s):
+            after_page_no = True
+            continue
+        if after_page_no and counts[s] >= 2 and len(s) <= 60:
+            continue  # the running header at the top of a page
+        after_page_no = False
+        out.append(ln)
+    return out
 
 
 def _kind(data: bytes, name: str) -> str:
@@ -381,6 +417,9 @@ def _xlsx_text(data: bytes) -> str:
 
 #: a line ending like a title, a notice or a date ends its paragraph even when it is full width
 _LINE_END = re.compile(r"(?:通知|方案|意见|办法|计划|规划|决定|函|清单|要点|\d+号|\d+日)$")
+#: a line starting like a heading or a label begins a new paragraph whatever the line before
+_NEW_BLOCK = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)|"
+                        r"[①-⑳]|第[一二三四五六七八九十]+[章节条]|附件)")
 _TABLE_HINT = re.compile(r"牵头|责任单位|配合单位|配合部门|责任部门")
 _PAGE_NO = re.compile(r"^\s*[-—]?\s*\d{1,4}\s*[-—]?\s*$|^\s*第\s*\d+\s*页")
 _END_PUNCT = "。;;::!?!?)）〕】\"”"
@@ -443,7 +482,7 @@ def unwrap(lines: list[str]) -> str:
     for ln in lines:
         row = "\t" in ln  # a rebuilt table row is never joined to its neighbours
         s = ln.strip() if not row else ln.rstrip()
-        if cont and out and not row:
+        if cont and out and not row and not _NEW_BLOCK.match(s):
             out[-1] += s
         else:
             out.append(s)
