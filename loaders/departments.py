@@ -130,13 +130,13 @@ def looks_like_department(name: str, reg: Registry) -> bool:
 def _looks_like_department(name: str, reg: Registry) -> bool:
     if not name or len(name) > 40 or _BAD_CHARS.search(name) or _NOT_DEPT.search(name):
         return False
+    if reg.lookup(name) or (_COLLECTIVE_RE.match(name) and 3 <= len(name) <= 24):
+        return True
     m = _COMPOSITE.match(name)
     if m:  # 市委宣传部(市新闻出版局): one body under two names
         return _looks_like_department(m.group(1), reg) and _looks_like_department(m.group(2), reg)
     if len(name) > 24:
         return False
-    if reg.lookup(name) or (_COLLECTIVE_RE.match(name) and len(name) >= 3):
-        return True
     return len(name) >= 2 and bool(_SUFFIX_RE.search(name))
 
 

@@ -78,7 +78,7 @@ def rejoin_if_wrapped(text: str) -> str:
     """Text copied out of a PDF keeps the PDF's line breaks, page numbers and running headers;
     such text (many lines of one width that stop mid-sentence) is rejoined into paragraphs."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    body = [ln.strip() for ln in lines if len(ln.strip()) >= 10]
+    body = [ln.strip() for ln in lines if len(ln.strip()) >= 10 and not _is_row(ln)]
     if len(body) < 8:
         return text
     width = sorted(len(b) for b in body)[int(len(body) * 0.9)]
@@ -87,6 +87,12 @@ def rejoin_if_wrapped(text: str) -> str:
     if len(full) < 0.3 * len(body) or len(open_ended) < 0.6 * len(full):
         return text
     return unwrap(_drop_page_furniture(lines))
+
+
+def _is_row(line: str) -> bool:
+    """A table row: tab- or |-separated, or three or more cells separated by spaces."""
+    s = line.strip()
+    return "\t" in s or s.count("|") >= 2 or len(re.split(r"\s+", s)) >= 3
 
 
 def _drop_page_furniture(lines: list[str]) -> list[str]:
@@ -480,7 +486,7 @@ def unwrap(lines: list[str]) -> str:
     out: list[str] = []
     cont = False
     for ln in lines:
-        row = "\t" in ln  # a rebuilt table row is never joined to its neighbours
+        row = _is_row(ln)  # a table row is never joined to its neighbours
         s = ln.strip() if not row else ln.rstrip()
         if cont and out and not row and not _NEW_BLOCK.match(s):
             out[-1] += s
