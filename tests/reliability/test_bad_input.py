@@ -44,25 +44,28 @@ def seed() -> PlanExtract:
     return extract_text(badfiles.seed_text())
 
 
-def _read(case: str, path: Path, how: str) -> PlanExtract:
-    if how == "path":
-        return extract_path(path)
-    return extract_bytes(path.read_bytes(), BAD[case].name)
-
-
-@pytest.mark.parametrize("how", ["path", "bytes"])
-@pytest.mark.parametrize("case", list(BAD))
-def test_python_api(case: str, how: str, bad_files: dict[str, Path]) -> None:
-    """extract_path / extract_bytes: a valid PlanExtract or a one-line ParseError naming the file"""
+def _outcome(case: str, read: Callable[[], PlanExtract], folder: Path) -> str:
+    """What one read gave, in words stable across runs (the temp folder is cut from messages)."""
     bad = BAD[case]
     try:
-        ex = _read(case, bad_files[case], how)
+        ex = read()
     except ParseError as e:
         assert bad.expect != "graph", f"{case} should give a graph: {e}"
         assert_one_line_error(e, bad.name, bad.words)
-        return
+        return "refused: " + str(e).replace(f"{folder}/", "")
     assert bad.expect != "error", f"{case} should be refused, got a plan titled {ex.plan.title!r}"
     assert_valid_extract(ex)
+    return f"graph: {len(ex.tasks)} tasks, {sum(len(t.lead) for t in ex.tasks)} lead assignments"
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_python_api(case: str, bad_files: dict[str, Path], record_property: pytest.RecordProperty) -> None:
+    """extract_path and extract_bytes agree: a valid PlanExtract, or a one-line ParseError naming the file"""
+    path = bad_files[case]
+    by_path = _outcome(case, lambda: extract_path(path), path.parent)
+    by_bytes = _outcome(case, lambda: extract_bytes(path.read_bytes(), BAD[case].name), path.parent)
+    assert by_path == by_bytes
+    record_property("evidence", by_path)
 
 
 def test_a_plan_without_annotations_keeps_its_tasks_and_claims_no_parties(seed: PlanExtract) -> None:
@@ -87,12 +90,15 @@ def huge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path.unlink()
 
 
-def test_a_100_mb_file_is_refused_by_the_size_limit_before_it_is_parsed(huge: Path) -> None:
+def test_a_100_mb_file_is_refused_by_the_size_limit_before_it_is_parsed(
+    huge: Path, record_property: pytest.RecordProperty
+) -> None:
     assert huge.stat().st_size == 100 * 1024 * 1024
     with pytest.raises(ParseError) as e:
         extract_path(huge)
     assert_one_line_error(e.value, str(huge), ("too large",))
     assert "PLANKG_MAX_BYTES" in str(e.value)
+    record_property("evidence", "refused: " + str(e.value).replace(f"{huge.parent}/", ""))
 
 
 def test_100_mb_of_bytes_are_refused_by_the_size_limit() -> None:
@@ -228,7 +234,8 @@ def _assert_cli_refused(run: Run, name: str, words: tuple[str, ...] = ()) -> Non
 
 
 @pytest.mark.parametrize("case", CLI_CASES)
-def test_cli_load(case: str, cli_runs: dict[str, Run]) -> None:
+def test_cli_load(case: str, cli_runs: dict[str, Run], bad_files: dict[str, Path],
+                  record_property: pytest.RecordProperty) -> None:
     """`plankg load`: exit 0 with a loaded plan, or exit 1 with one stderr line naming the file"""
     bad, run = BAD[case], cli_runs[case]
     assert "Traceback" not in run.stderr, run.stderr
@@ -236,9 +243,12 @@ def test_cli_load(case: str, cli_runs: dict[str, Run]) -> None:
         assert bad.expect != "error", f"{case} should be refused: {run.stdout}"
         assert run.stdout.startswith("loaded ") and run.store.exists(), run.stdout
         assert not run.stderr.strip(), run.stderr
+        shown = run.stdout.strip().split(" -> ")[0]
     else:
         assert bad.expect != "graph", f"{case} should load: {run.stderr}"
         _assert_cli_refused(run, bad.name, bad.words)
+        shown = run.stderr.strip()
+    record_property("evidence", f"exit {run.rc}: {shown.replace(str(bad_files[case].parent) + '/', '')}")
 
 
 def test_cli_refuses_a_100_mb_file_by_the_size_limit(cli_runs: dict[str, Run]) -> None:

@@ -37,7 +37,7 @@ def _digest(path: Path) -> str:
 
 
 @pytest.mark.parametrize("case", list(BAD))
-def test_upload(case: str, api: tuple[TestClient, Path]) -> None:
+def test_upload(case: str, api: tuple[TestClient, Path], record_property: pytest.RecordProperty) -> None:
     """POST /plans: 201 with the loaded plan, or 422 with one line naming the file; nothing written when refused"""
     c, store = api
     bad = BAD[case]
@@ -49,6 +49,7 @@ def test_upload(case: str, api: tuple[TestClient, Path]) -> None:
     if r.status_code == 201:
         assert bad.expect != "error", f"{case} should be refused: {body}"
         assert body["plan_id"].startswith("plan:") and body["nodes"] >= 1
+        record_property("evidence", f"201: {body['nodes']} nodes, {body['relations']} relations")
     else:
         assert bad.expect != "graph", f"{case} should load: {body}"
         msg = body["message"]
@@ -56,3 +57,4 @@ def test_upload(case: str, api: tuple[TestClient, Path]) -> None:
         if bad.words:
             assert any(w in msg for w in bad.words), msg
         assert _digest(store) == before
+        record_property("evidence", f"422: {msg}")
