@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 
 from loaders.departments import Registry, clean_name, looks_like_department, split_names, split_pieces
 
-PERSON_KEYS = "责任领导|牵头领导|分管领导|包联领导|联系领导|责任人|负责人|牵头市领导|牵头县领导|牵头旗领导"
+PERSON_KEYS = (
+    "责任领导|牵头领导|分管领导|包联领导|联系领导|责任人|负责人|牵头市领导|牵头县领导|牵头旗领导|牵头区领导|"
+    "牵头省领导|责任市领导|责任县领导|责任区领导|分管市领导|分管县领导|分管区领导|包联县领导"
+)
 LEAD_KEYS = "牵头部门|牵头单位|牵头责任单位|主责部门|主责单位|主办单位|主办部门|牵头处室|牵头"
 RESP_KEYS = "责任单位|责任部门|负责单位|负责部门|实施单位|承办单位|落实单位|责任主体|主体责任单位"
 SUPPORT_KEYS = (
@@ -25,7 +28,8 @@ SUPPORT_KEYS = (
 )
 DEADLINE_KEYS = "完成时限|完成时间|时间节点|时限要求|完成期限|时限|进度安排"
 _ALL_KEYS = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
-KEY_RE = re.compile(r"(" + _ALL_KEYS + r")\s*[:]\s*")
+#: `牵头单位:` or `【牵头单位】` (the key in black brackets, no colon)
+KEY_RE = re.compile(r"【(" + _ALL_KEYS + r")】\s*:?\s*|(" + _ALL_KEYS + r")\s*[:]\s*")
 _KIND = {}
 for _kind, _keys in (("person", PERSON_KEYS), ("lead", LEAD_KEYS), ("resp", RESP_KEYS),
                      ("support", SUPPORT_KEYS), ("deadline", DEADLINE_KEYS)):
@@ -86,7 +90,7 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
     r = Roles()
     keys = list(KEY_RE.finditer(seg))
     for i, m in enumerate(keys):
-        kind = _KIND[m.group(1)]
+        kind = _KIND[m.group(1) or m.group(2)]
         value = seg[m.end(): keys[i + 1].start() if i + 1 < len(keys) else len(seg)]
         value = value.strip().strip(";,。.").strip()
         if kind == "deadline":
@@ -234,6 +238,9 @@ _DATE_IN = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以�
 _NOT_A_LIST = re.compile(r"简称|下同|含|包括|即|如|以下|详见|见附件|试行|暂行|草案|修订|年|月|%")
 
 
+_TOKEN_BEFORE = re.compile(r"[^、,;:】\s。()]{2,24}$")
+
+
 def _bare_list(text: str, m: re.Match[str], reg: Registry) -> Roles:
     """(市住房城乡建设局、市城管局,各区政府) closing a task's sentence: the units named are the
     responsible ones. Only when every part is a body and one is known (registry or collective)."""
@@ -242,6 +249,9 @@ def _bare_list(text: str, m: re.Match[str], reg: Registry) -> Roles:
     inner = m.group(1)
     if (after not in ("", "。", ";", "\n") and before != "。") or _NOT_A_LIST.search(inner):
         return Roles()
+    lead_in = _TOKEN_BEFORE.search(text, max(0, m.start() - 24), m.start())
+    if lead_in and looks_like_department(lead_in.group(0), reg):
+        return Roles()  # 区商务局(区投资促进局): the second name of a body, not a list
     names = split_names(inner)
     if not names or not all(looks_like_department(n, reg) for n in names):
         return Roles()
@@ -281,7 +291,8 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     # keyed text outside brackets: from the first key to the end of its line, lines chained
     taken.sort()
     # keys outside the brackets already read: only when some colon lies outside them
-    outside = text.count(":") - sum(text.count(":", a, b) for a, b in taken)
+    outside = text.count(":") + text.count("】") - sum(
+        text.count(":", a, b) + text.count("】", a, b) for a, b in taken)
     keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())] if outside > 0 else []
     i = 0
     while i < len(keyed):
