@@ -21,6 +21,7 @@ import ctypes
 import io
 import os
 import signal
+import stat
 import threading
 import time
 import zipfile
@@ -77,13 +78,18 @@ def check_size(size: int, name: str) -> None:
 
 
 def check_path(path: str | os.PathLike[str]) -> None:
-    """Refuse a file over the limit by its size on disk, before anything reads it."""
+    """Refuse a file over the limit by its size on disk, before anything reads it, and anything
+    that is not a regular file: a FIFO with no writer would block the read forever, a device
+    (/dev/zero, /dev/urandom) has no size to check."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
     except OSError as e:
         raise ParseError(f"{p}: cannot read: {e.strerror}") from e
-    check_size(size, str(p))
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a pipe, device or socket"
+        raise ParseError(f"{p}: not a regular file ({kind}); save the document to a file first")
+    check_size(st.st_size, str(p))
 
 
 def check_archive(data: bytes, name: str) -> None:

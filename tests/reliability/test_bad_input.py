@@ -108,6 +108,17 @@ def test_100_mb_of_bytes_are_refused_by_the_size_limit() -> None:
     assert_one_line_error(e.value, "upload.txt", ("too large",))
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs")
+def test_a_pipe_or_device_is_refused_not_read(tmp_path: Path) -> None:
+    """a FIFO nobody writes to (reading it would block forever) and /dev/zero: one-line refusal"""
+    fifo = tmp_path / "plan.txt"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        with pytest.raises(ParseError) as e:
+            extract_path(path)
+        assert_one_line_error(e.value, str(path), ("not a regular file",))
+
+
 def test_the_size_limit_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     """PLANKG_MAX_BYTES=1000 refuses the 6 KB seed; a bad value is a one-line error"""
     monkeypatch.setenv("PLANKG_MAX_BYTES", "1000")
