@@ -190,7 +190,16 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
     m = re.search(r"(?:到|至)((?:19|20)\d{2})年", h.title)
     if m:
         return (h.issued_date[:4] if h.issued_date else None), m.group(1)
+    # no stated period: from the issue year to the year its goals name (到2025年)
+    issue = int(h.issued_date[:4]) if h.issued_date else None
+    goals = [int(y) for y in _GOAL_YEAR.findall(text[h.body_start:])]
+    goals = [y for y in goals if issue is None or issue <= y <= issue + 10]
+    if goals:
+        return (str(issue) if issue else None), str(max(goals))
     return None, None
+
+
+_GOAL_YEAR = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
 
 
 # ---- phases -----------------------------------------------------------------------------------

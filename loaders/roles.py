@@ -37,7 +37,7 @@ for _kind, _keys in (("person", PERSON_KEYS), ("lead", LEAD_KEYS), ("resp", RESP
         _KIND[_k] = _kind
 
 TRIGGER_RE = re.compile(
-    r"按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
+    r"(?:为|是|作为)牵头(?:单位|部门)|按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
     r"负责(?!人|单位|部门|同志)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
 )
 _TRIGGER_KIND = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
@@ -112,6 +112,14 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
             if marked is not None:
                 r.merge(marked)
                 continue
+        if _MARKED_AS_LEAD.search(value):
+            # 责任单位:A、B、C,A为牵头单位 -> A leads, B and C support
+            sub = parse_sentence(value, reg)
+            if sub.lead:
+                rest = _names(_MARKED_AS_LEAD.sub("", value), reg)
+                r.lead.extend(n for n in sub.lead if n not in r.lead)
+                r.support.extend(n for n in [*rest, *sub.support] if n not in sub.lead and n not in r.support)
+                continue
         if TRIGGER_RE.search(value) and not TRIGGER_RE.fullmatch(value.strip()):
             sub = parse_sentence(value, reg)
             if not sub.empty():
@@ -127,7 +135,8 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
 
 
 #: characters without which a role's value is a plain list of names (no 下同, (牵头), trigger words)
-_SPECIAL = re.compile(r"[下(牵按负配参协]")
+_SPECIAL = re.compile(r"[下(牵按负配参协为]")
+_MARKED_AS_LEAD = re.compile(r"[^、,;。]*(?:为|是|作为)牵头(?:单位|部门)")
 _PAREN_DUTY = re.compile(r"\((?:按照?职责分工负责|按职责分工|按职责负责|分别负责|共同负责|按职责)\)")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|总牵头)\)")
 
@@ -163,10 +172,16 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     trigger word while they look like departments."""
     r = Roles()
     for m in TRIGGER_RE.finditer(text):
+        word = m.group(0)
+        if word.endswith(("牵头单位", "牵头部门")):
+            # A为牵头单位: only the names right before it (back to a comma) lead
+            cut = max(text.rfind(",", 0, m.start()), text.rfind("。", 0, m.start()))
+            names, by = _names_before_by(text[cut + 1:], m.start() - cut - 1, reg)
+            r.lead.extend(n for n in names if n not in r.lead)
+            continue
         names, by = _names_before_by(text, m.start(), reg)
         if not names:
             continue
-        word = m.group(0)
         kind = _TRIGGER_KIND.get(word)
         if kind is None:
             kind = "resp" if "负责" in word else "support"
