@@ -15,6 +15,7 @@ import fcntl
 import gc
 import os
 import pickle
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -81,7 +82,19 @@ class EmbeddedStore(Store):
         self.version += 1
         return graph
 
+    def _remove_stale_temps(self) -> None:
+        """Delete temp files a killed writer left behind. Called only under the exclusive lock, when
+        no writer of this store can be mid-write; the pattern (mkstemp's 8 random characters) never
+        matches another store's temp files."""
+        stale = re.compile(re.escape(f".{self.path.name}.") + r"[a-z0-9_]{8}")
+        with contextlib.suppress(OSError):
+            for p in self.path.parent.iterdir():
+                if stale.fullmatch(p.name):
+                    with contextlib.suppress(OSError):
+                        p.unlink()
+
     def _write_file(self, graph: nx.MultiDiGraph) -> None:
+        self._remove_stale_temps()
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
