@@ -317,7 +317,7 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_graph(
 ) -> None:
     """a writer looping over loads/new versions/drops is SIGKILLed 12 times, half at random moments,
     half the moment a write's temp file appears; after each kill the file opens and holds a graph
-    the sequence produces"""
+    the sequence produces, and the next write removes the temp files killed writers left"""
     ops = _ops(docs, others)
     ops_file = tmp_path / "ops.pickle"
     ops_file.write_bytes(pickle.dumps(ops))
@@ -339,13 +339,14 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_graph(
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         assert proc.returncode == -signal.SIGKILL
+        # what a kill mid-write leaves is one unreferenced temp file (the next write removes it)
         mid_write += bool(_temp_files(store))
-        for tmp in _temp_files(store):  # what a kill mid-write leaves: an unreferenced temp file
-            tmp.unlink()
         assert digest(EmbeddedStore(store.path).graph()) in allowed
     record_property("evidence", f"{mid_write}/{KILLS} kills landed inside a write "
                     f"(store of {store.path.stat().st_size:,} bytes)")
     assert mid_write, "no kill landed inside a write: the test did not test what it claims"
+    EmbeddedStore(store.path).load(docs["seed"])
+    assert not _temp_files(store), "the next write removes what killed writers left"
 
 
 def test_two_processes_writing_lose_no_update(tmp_path: Path, docs: dict[str, PlanExtract],
@@ -394,6 +395,16 @@ def test_a_reader_process_never_sees_a_half_written_graph(
     assert {int(n) for _, n in seen} <= set(allowed.values())
     assert len({d for d, _ in seen}) > 1, "the reader should have seen the writer's progress"
     record_property("evidence", f"the reader saw {len({d for d, _ in seen})} distinct complete graphs")
+
+
+def test_stale_temp_cleanup_spares_other_stores_in_the_folder(tmp_path: Path, docs: dict[str, PlanExtract]) -> None:
+    """the temp-file pattern of store `s.plankg` does not match store `s.plankg.x`'s temp files"""
+    other = tmp_path / ".s.plankg.x.abcd1234"
+    stale = tmp_path / ".s.plankg.abcd1234"
+    other.write_bytes(b"in flight")
+    stale.write_bytes(b"left by a killed writer")
+    EmbeddedStore(tmp_path / "s.plankg").load(docs["seed"])
+    assert other.exists() and not stale.exists()
 
 
 def test_the_lock_file_sits_beside_the_store(tmp_path: Path, docs: dict[str, PlanExtract]) -> None:
