@@ -148,6 +148,9 @@ class Collector:
         if exitstatus == pytest.ExitCode.INTERRUPTED or not ran or self.config.getoption("collectonly"):
             return
         target = self._target(session)
+        stopped_early = any(c.outcome == "not run" for c in self.cases.values())  # -x, --maxfail
+        if target == DOC and stopped_early and not self.config.getoption("--reliability-doc"):
+            return
         if target is not None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(render(list(self.cases.values())), encoding="utf-8")
