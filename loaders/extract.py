@@ -22,7 +22,7 @@ from graph.model import (
 from loaders import lexicon
 from loaders.departments import Canon, Registry, is_subsequence, load_registry
 from loaders.header import _LEAD_SECTION, PHASE_SECTION, coordinating_bodies, phase_dates, read_header
-from loaders.roles import FIRST_IS_LEAD_RE, Annotation, Roles, find_annotations, resolve
+from loaders.roles import FIRST_IS_LEAD_RE, Annotation, Roles, find_annotations, parse_sentence, resolve
 from loaders.rules import document_rules
 from loaders.structure import Heading, circled_lines, detect_headings, heading_title, nest, split_lines
 from loaders.tables import TableRow, find_text_tables
@@ -85,12 +85,23 @@ def extract_text(
     rows = find_text_tables(norm, lines, reg)
     _add_rows(nodes, rows)
     first_is_lead = bool(FIRST_IS_LEAD_RE.search(norm))
-    for n in nodes:
+    group_rules: list[tuple[int, Annotation, set[str] | None]] = []
+    for k, n in enumerate(nodes):
         if n.annotations:
             continue
-        n.annotations = find_annotations(norm[n.start: n.end], n.start, reg)
+        own = norm[n.start: n.end]
+        spans: list[tuple[int, int]] = []
+        for m in _GROUP_RULE.finditer(own):
+            # 以上任务由A牵头,B配合 / 第4、5项任务由…: roles for the tasks of the group, not this one
+            spans.append((m.start(), m.end()))
+            numbers = set(re.findall(r"\d+", m.group("nums"))) if m.group("nums") else None
+            roles = parse_sentence(m.group(0), reg)
+            if not roles.empty():
+                group_rules.append((k, Annotation(n.start + m.start(), n.start + m.end(), roles), numbers))
+        n.annotations = find_annotations(_blank(own, spans), n.start, reg)
         for a in n.annotations:
             n.roles.merge(a.roles)
+    _apply_group_rules(nodes, group_rules)
     rules = document_rules(norm, nodes, reg)
     task_idx = _select_tasks(nodes)
     tax = lexicon.taxonomy()
@@ -160,6 +171,30 @@ def extract_text(
         ),
         text=norm,
     )
+
+
+_GROUP_RULE = re.compile(
+    r"(?:(?:以上|上述)(?:各项|所列)?(?:重点)?(?:工作)?任务|第(?P<nums>\d+(?:[、,和及至-]\d+)*)项(?:重点)?(?:工作)?任务)"
+    r"(?:均)?由[^。;\n]*"
+)
+
+
+def _apply_group_rules(nodes: list[_Node], rules: list[tuple[int, Annotation, set[str] | None]]) -> None:
+    """Give a group line's roles to the tasks above it in its group (以上任务由…), or to the tasks
+    of its chapter with the numbers it names (第4、5项任务由…)."""
+    for k, ann, numbers in rules:
+        n = nodes[k]
+        if numbers is not None:
+            members = [i for i, x in enumerate(nodes) if x.section == n.section and x.number[:1].isdigit()
+                       and re.sub(r"\D", "", x.number) in numbers]
+        elif n.parent is None:
+            members = list(n.children)  # the line sits in a chapter heading's own text
+        else:
+            members = [i for i in nodes[n.parent].children if nodes[i].start <= n.start]
+        n.annotations.append(Annotation(ann.start, ann.end, Roles()))  # its span holds no target
+        for i in members:
+            nodes[i].annotations.append(Annotation(ann.start, ann.end, ann.roles.copy()))
+            nodes[i].roles.merge(ann.roles)
 
 
 def _heading_nodes(norm: str, heads: list[Heading]) -> list[_Node]:

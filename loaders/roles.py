@@ -61,6 +61,10 @@ class Roles:
     def empty(self) -> bool:
         return not (self.lead or self.resp or self.support or self.persons)
 
+    def copy(self) -> Roles:
+        return Roles(list(self.lead), list(self.resp), list(self.support), list(self.persons),
+                     self.deadline, list(self.sticky))
+
     def merge(self, other: Roles) -> None:
         for attr in ("lead", "resp", "support", "persons"):
             mine = getattr(self, attr)

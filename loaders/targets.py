@@ -24,7 +24,7 @@ BASE_UNITS = (
     "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps",
 )
 #: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
-UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + ")|万亿|亿|万"
+UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
 _QTY_BODY = (
     rf"(?P<v>{_NUM})(?:\s*(?:—|–|-|~|至|到)\s*(?P<v2>{_NUM}))?(?P<approx>余|多)?"
@@ -35,7 +35,8 @@ _QTY_AT = re.compile(_QTY_BODY)
 _NUM_CHAR = re.compile(rf"[\d{CN_NUM}]+")
 #: characters that may follow a number inside a quantity: a unit's first character, a range mark,
 #: 余/多, or a decimal point
-_AFTER_NUMBER = frozenset("".join(u[0] for u in BASE_UNITS) + "万亿千—–-~至到余多.")
+_AFTER_NUMBER = frozenset("".join(u[0] for u in BASE_UNITS) + "万亿千—–-~至到余多."
+                          + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def quantities(text: str) -> list[re.Match[str]]:
@@ -68,6 +69,7 @@ _BEFORE = (
     (re.compile(r"(?:不少于|不低于|至少|达到或超过|突破)[\u4e00-\u9fff]{0,3}$"), ">="),
     (re.compile(r"(?<!不)(?:超过|高于|多于|超)$"), ">"),
 )
+_POLICY = re.compile(r"给予|最高不超过|最高")
 _COMPARATOR_CHARS = re.compile(r"[不少低超突至高多控压降]")
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
 _CADENCE_RE = re.compile(r"每年|年均|每季度|每月|每半年|逐年|每年度")
@@ -143,6 +145,8 @@ def find_targets(
             cuts = [c.start() for c in _CLAUSE.finditer(text)]
             sents = [c.start() for c in _SENT_END.finditer(text)]
         c_start, c_end = _between(cuts, m.start(), m.end(), len(text))
+        if _POLICY.search(text, c_start, c_end):
+            continue  # 给予10%补助, 最高不超过500万元: a policy's rate or cap, not a commitment
         sent_start, sent_end = _between(sents, m.start(), m.start(), len(text))
         before = text[c_start: m.start()]
         after = text[m.end(): m.end() + 4]
