@@ -102,6 +102,7 @@ def extract_text(
         for a in n.annotations:
             n.roles.merge(a.roles)
     _apply_group_rules(nodes, group_rules)
+    _lift_trailing_labels(norm, nodes)
     rules = document_rules(norm, nodes, reg)
     task_idx = _select_tasks(nodes)
     tax = lexicon.taxonomy()
@@ -195,6 +196,27 @@ def _apply_group_rules(nodes: list[_Node], rules: list[tuple[int, Annotation, se
         for i in members:
             nodes[i].annotations.append(Annotation(ann.start, ann.end, ann.roles.copy()))
             nodes[i].roles.merge(ann.roles)
+
+
+def _lift_trailing_labels(norm: str, nodes: list[_Node]) -> None:
+    """责任单位: … on its own line after a task's ①②③ items labels the task, not its last item:
+    when only the last sub-item holds annotations and they stand on lines of their own."""
+    for p in nodes:
+        kids = [c for c in p.children if nodes[c].number[:1] != "表"]
+        if len(kids) < 2 or p.roles.empty() is False:
+            continue
+        last = nodes[kids[-1]]
+        if any(nodes[c].annotations for c in kids[:-1]) or not last.annotations:
+            continue
+        own_lines = [a for a in last.annotations
+                     if not norm[norm.rfind("\n", 0, a.start) + 1: a.start].strip() and a.start > last.body_start]
+        if len(own_lines) != len(last.annotations):
+            continue
+        first_line_end = norm.find("\n", last.start)
+        if any(a.start <= first_line_end for a in last.annotations):
+            continue
+        p.annotations, last.annotations = last.annotations, []
+        p.roles, last.roles = last.roles, Roles()
 
 
 def _heading_nodes(norm: str, heads: list[Heading]) -> list[_Node]:

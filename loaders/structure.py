@@ -58,22 +58,20 @@ def split_lines(text: str) -> list[Line]:
 _ANY_CIRCLED = re.compile("[" + CIRCLED + "]")
 
 
-def circled_lines(raw: str) -> set[int]:
-    """Indices of raw lines that begin with ①..⑳ (NFKC turns ① into a bare digit)."""
-    out: set[int] = set()
+def circled_lines(raw: str) -> dict[int, str]:
+    """Raw lines that begin with ①..⑳, and that character (NFKC turns ① into a bare digit, so
+    ③2025年… would otherwise read as 32025年…)."""
+    out: dict[int, str] = {}
     if not _ANY_CIRCLED.search(raw):
         return out
     for i, line in enumerate(re.split(r"\r\n|\r|\n", raw.replace("\ufeff", ""))):
         s = line.lstrip(" \t\u3000")
         if s and s[0] in CIRCLED:
-            out.add(i)
+            out[i] = s[0]
     return out
 
 
-_CIRC_DIGIT = re.compile(r"^\s*(\d{1,2})")
-
-
-def detect_headings(lines: list[Line], circled: set[int], skip_until: int = 0) -> list[Heading]:
+def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int = 0) -> list[Heading]:
     heads: list[Heading] = []
     for i, ln in enumerate(lines):
         if ln.start < skip_until:
@@ -84,10 +82,12 @@ def detect_headings(lines: list[Line], circled: set[int], skip_until: int = 0) -
         style = number = None
         m = None
         if i in circled:
-            m = _CIRC_DIGIT.match(t)
+            char = circled[i]
+            digits = str(CIRCLED.index(char) + 1)
+            m = re.compile(r"^\s*" + digits).match(t)
             if m:
                 style = "circ"
-                number = CIRCLED[int(m.group(1)) - 1] if 0 < int(m.group(1)) <= 20 else m.group(1)
+                number = char
         if style is None:
             m = _HEADING_RE.match(t)
             if m:

@@ -21,7 +21,7 @@ BASE_UNITS = (
     "个", "家", "项", "名", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
     "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍", "株", "棵", "袋",
     "羽", "口", "眼", "块", "份", "册", "箱", "所学校", "艘", "架", "盏", "桩", "根", "单", "笔", "宗",
-    "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps",
+    "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps", "学时", "课时", "场次",
 )
 #: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
 UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
@@ -69,6 +69,8 @@ _BEFORE = (
     (re.compile(r"(?:不少于|不低于|至少|达到或超过|突破)[\u4e00-\u9fff]{0,3}$"), ">="),
     (re.compile(r"(?<!不)(?:超过|高于|多于|超)$"), ">"),
 )
+_BOUND_WORDS = (("不超过", "<="), ("不高于", "<="), ("控制在", "<="), ("不少于", ">="), ("不低于", ">="),
+                ("至少", ">="))
 _POLICY = re.compile(r"给予|最高不超过|最高")
 _COMPARATOR_CHARS = re.compile(r"[不少低超突至高多控压降]")
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
@@ -122,12 +124,15 @@ def find_targets(
     skip: list[tuple[int, int]] | None = None,
 ) -> list[Target]:
     """Targets in `text` (offsets absolute via `offset`); `skip` holds spans (relative) to ignore."""
+    skip_spans = sorted(skip or [])
     out: list[Target] = []
     cuts: list[int] | None = None  # clause boundaries, computed on the first candidate
     sents: list[int] = []
     for m in quantities(text):
-        if skip and any(a <= m.start() < b for a, b in skip):
-            continue
+        if skip_spans:
+            i = bisect_left(skip_spans, (m.start() + 1, -1)) - 1
+            if i >= 0 and skip_spans[i][0] <= m.start() < skip_spans[i][1]:
+                continue
         v_raw = m.group("v")
         unit = m.group("unit")
         cn = not v_raw[0].isdigit()
@@ -155,12 +160,22 @@ def find_targets(
             comparator = ">="
         elif _AFTER_LE.match(after):
             comparator = "<="
+        elif before.endswith(("、", "和")) and out and out[-1].end == offset + c_end:
+            comparator = out[-1].comparator  # 分别不超过45人、50人: the second shares the first's bound
         elif _COMPARATOR_CHARS.search(before):
             for rx, comp in _BEFORE:
                 if rx.search(before.rstrip("达到为")) or rx.search(before):
                     comparator = comp
                     break
+            else:  # 不低于符合条件教师总数的10%: the bound word further back in the clause
+                for word, comp in _BOUND_WORDS:
+                    if word in before:
+                        comparator = comp
+                        break
         lead_start = _lead_in(text, cuts, c_start, sent_start)
+        for a, b in skip_spans:  # a clause never starts inside the heading's number (③ reads as 3)
+            if a <= lead_start < b:
+                lead_start = b
         sentence = text[sent_start:sent_end]
         pre = text[sent_start: m.start()]
         cad = _CADENCE_RE.search(text[lead_start: c_end])
