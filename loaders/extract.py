@@ -99,6 +99,9 @@ def extract_text(
             if not roles.empty():
                 group_rules.append((k, Annotation(n.start + m.start(), n.start + m.end(), roles), numbers))
         n.annotations = find_annotations(_blank(own, spans), n.start, reg)
+        if _NOT_TASK_SECTION.search(n.section):
+            # in 保障措施 and the like, "X负责…" describes a duty, not a task's owner
+            n.annotations = [a for a in n.annotations if not a.sentence]
         for a in n.annotations:
             n.roles.merge(a.roles)
     _apply_group_rules(nodes, group_rules)

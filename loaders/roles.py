@@ -251,6 +251,8 @@ class Annotation:
     start: int
     end: int
     roles: Roles
+    #: read from a free sentence (A负责…), not from brackets, labels or a table
+    sentence: bool = False
 
 
 _DATE_IN = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?")
@@ -336,7 +338,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
                 continue
             r = parse_sentence(text[a:b], reg)
             if r.lead or r.resp or r.support:
-                found.append(Annotation(offset + a, offset + b, r))
+                found.append(Annotation(offset + a, offset + b, r, sentence=True))
     found.sort(key=lambda x: x.start)
     return found
 

@@ -21,7 +21,7 @@ BASE_UNITS = (
     "个", "家", "项", "名", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
     "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍", "株", "棵", "袋",
     "羽", "口", "眼", "块", "份", "册", "箱", "所学校", "艘", "架", "盏", "桩", "根", "单", "笔", "宗",
-    "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps", "学时", "课时", "场次",
+    "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps", "学时", "课时", "场次", "轮",
 )
 #: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
 UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
@@ -71,6 +71,9 @@ _BEFORE = (
 )
 _BOUND_WORDS = (("不超过", "<="), ("不高于", "<="), ("控制在", "<="), ("不少于", ">="), ("不低于", ">="),
                 ("至少", ">="))
+_OWN_TASKS = re.compile(r"(?:重点|主要)?(?:任务|措施|行动|举措)")
+_BOUND_THEN_NOUN = re.compile(r"(?:以上|以下)(?![,;。:、\s]|$)[\u4e00-\u9fff]")
+_ELIMINATE = re.compile(r"消除|取消|杜绝|淘汰|清理|关停")
 _POLICY = re.compile(r"给予|最高不超过|最高")
 _COMPARATOR_CHARS = re.compile(r"[不少低超突至高多控压降]")
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
@@ -140,6 +143,10 @@ def find_targets(
             continue  # 一批, 一个 and friends are manners of speech, not commitments
         if cn and _noun_follows(text, m.end()) and not _strong_before(text, m.start()):
             continue  # 三项措施, 七大行动: a count in passing, not a commitment
+        if _OWN_TASKS.match(text, m.end()):
+            continue  # 组织实施12项重点任务: the plan counting its own tasks
+        if _BOUND_THEN_NOUN.match(text, m.end()) and _ELIMINATE.search(text, max(0, m.start() - 6), m.start()):
+            continue  # 消除56人以上大班额: the number qualifies what is to go, it is no target
         if _qualifier(text, m):
             continue  # 存栏100头以上规模养殖…: the number qualifies a noun; the target comes later
         value = cn_to_number(v_raw)
