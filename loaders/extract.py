@@ -31,6 +31,10 @@ from loaders.targets import find_targets
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GOAL_TITLE = re.compile(r"目标")
 _TASK_SECTION = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
+_ACTION_TITLE = re.compile(
+    r"^(?:推进|推动|加强|加快|提升|提高|实施|建设|深化|完善|强化|优化|培育|发展|促进|健全|构建|打造|扩大|落实|开展|"
+    r"做强|做优|做大|巩固|全面|大力|积极|持续|着力|坚持|壮大|夯实|创新|聚焦|筑牢|守牢|稳定|保障(?!措施))"
+)
 _NOT_TASK_SECTION = re.compile(r"保障|指导思想|原则|步骤|要求|背景|形势|目标$")
 
 
@@ -296,6 +300,10 @@ def _select_tasks(nodes: list[_Node]) -> list[int]:
         if c not in keep or c not in resp_set:
             keep.add(c)
             stack.extend(nodes[c].children)
+    for i, n in enumerate(nodes):
+        # a chapter named by an action (二、推进办学条件标准化) is itself a task over its tasks
+        if n.parent is None and i not in keep and _ACTION_TITLE.match(n.title) and any(c in keep for c in n.children):
+            keep.add(i)
     if not responsible:
         for i, n in enumerate(nodes):
             if n.parent is not None and _TASK_SECTION.search(n.section) and not _NOT_TASK_SECTION.search(n.section):

@@ -22,6 +22,8 @@ _HEADING_RE = re.compile(
 )
 
 
+_BOX = re.compile(r"^\s*专栏\s*\d*\s*[\u4e00-\u9fff]")
+_BOX_END = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
 _STARTS = frozenset("一二三四五六七八九十(第0123456789" + NEG_CIRCLED)
 
 
@@ -73,10 +75,21 @@ def circled_lines(raw: str) -> dict[int, str]:
 
 def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int = 0) -> list[Heading]:
     heads: list[Heading] = []
+    in_box = False
     for i, ln in enumerate(lines):
         if ln.start < skip_until:
             continue
         t = ln.text
+        # a 专栏 box (专栏1 …重点工程, then numbered project lines up to a blank line) is part of
+        # the task it follows: its numbered lines are not tasks
+        if _BOX.match(t):
+            in_box = True
+            continue
+        if in_box:
+            if not t.strip() or _BOX_END.match(t):
+                in_box = False
+            else:
+                continue
         if not t or (t[0] not in _STARTS and t.lstrip()[:1] not in _STARTS):
             continue
         style = number = None
