@@ -116,7 +116,7 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
             if marked is not None:
                 r.merge(marked)
                 continue
-        if _MARKED_AS_LEAD.search(value):
+        if "牵头" in value and _MARKED_AS_LEAD.search(value):
             # 责任单位:A、B、C,A为牵头单位 -> A leads, B and C support
             sub = parse_sentence(value, reg)
             if sub.lead:
@@ -139,8 +139,8 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
 
 
 #: characters without which a role's value is a plain list of names (no 下同, (牵头), trigger words)
-_SPECIAL = re.compile(r"[下(牵按负配参协为]")
-_MARKED_AS_LEAD = re.compile(r"[^、,;。]*(?:为|是|作为)牵头(?:单位|部门)")
+_SPECIAL = re.compile(r"[下(牵按负配参协]")
+_MARKED_AS_LEAD = re.compile(r"[^、,;。]{0,30}(?:为|是|作为)牵头(?:单位|部门)")
 _PAREN_DUTY = re.compile(r"\((?:按照?职责分工负责|按职责分工|按职责负责|分别负责|共同负责|按职责)\)")
 _LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|总牵头)\)")
 
