@@ -1,4 +1,4 @@
-"""Bad input over HTTP: every bad file uploaded to POST /plans loads as a plan (201) or is refused with 422 and a one-line message naming it, and a refused upload writes nothing.
+"""Bad input over HTTP: every bad file uploaded to POST /plans loads as a plan (201) or is refused with 422 and a one-line message naming it, a parse over the time limit is stopped in the worker thread, and a refused upload writes nothing.
 
 The same documents as the Python API and CLI cases (tests/reliability/badfiles.py), through the
 real app (api.app.create_app) on an embedded store. Token, size cap, CORS and path handling are
@@ -58,3 +58,21 @@ def test_upload(case: str, api: tuple[TestClient, Path], record_property: pytest
             assert any(w in msg for w in bad.words), msg
         assert _digest(store) == before
         record_property("evidence", f"422: {msg}")
+
+
+def test_an_upload_that_parses_too_long_is_stopped(api: tuple[TestClient, Path], monkeypatch: pytest.MonkeyPatch,
+                                                   record_property: pytest.RecordProperty) -> None:
+    """PLANKG_PARSE_SECONDS=0.05 and a 2 MB plan: the worker thread's parse is stopped, 422, nothing written"""
+    from tests.reliability.badfiles import seed_text
+
+    c, store = api
+    before = _digest(store)
+    monkeypatch.setenv("PLANKG_PARSE_SECONDS", "0.05")
+    slow = ((seed_text() + "\n") * 300).encode("utf-8")
+    r = c.post("/plans", files={"file": ("long.txt", slow, "text/plain")},
+               headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 422, r.text
+    msg = r.json()["message"]
+    assert msg.startswith("long.txt: parsing took longer than 0.05 s"), msg
+    assert _digest(store) == before
+    record_property("evidence", f"422: {msg}")
