@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from graph.errors import ParseError
 from graph.model import (
@@ -22,40 +22,26 @@ from graph.model import (
 from loaders import lexicon
 from loaders.departments import Canon, Registry, is_subsequence, load_registry
 from loaders.header import _LEAD_SECTION, PHASE_SECTION, coordinating_bodies, phase_dates, read_header
-from loaders.roles import FIRST_IS_LEAD_RE, Annotation, Roles, find_annotations, parse_sentence, resolve
+from loaders.outline import (
+    GROUP_RULE,
+    NOT_TASK_SECTION,
+    Node,
+    add_rows,
+    apply_group_rules,
+    covered_tasks,
+    heading_nodes,
+    lift_trailing_labels,
+    select_tasks,
+    unique_ids,
+)
+from loaders.roles import FIRST_IS_LEAD_RE, Annotation, find_annotations, parse_sentence, resolve
 from loaders.rules import document_rules
-from loaders.structure import Heading, circled_lines, detect_headings, heading_title, nest, split_lines
-from loaders.tables import TableRow, find_text_tables
+from loaders.structure import circled_lines, detect_headings, nest, split_lines
+from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GOAL_TITLE = re.compile(r"目标")
-_TASK_SECTION = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
-_ACTION_TITLE = re.compile(
-    r"^(?:推进|推动|加强|加快|提升|提高|实施|建设|深化|完善|强化|优化|培育|发展|促进|健全|构建|打造|扩大|落实|开展|"
-    r"做强|做优|做大|巩固|全面|大力|积极|持续|着力|坚持|壮大|夯实|创新|聚焦|筑牢|守牢|稳定|保障(?!措施))"
-)
-_NOT_TASK_SECTION = re.compile(r"保障|指导思想|原则|步骤|要求|背景|形势|目标$")
-
-
-@dataclass
-class _Node:
-    """A task candidate: a heading or a table row."""
-
-    path: str
-    number: str
-    level: int
-    title: str
-    start: int
-    end: int
-    body_start: int
-    parent: int | None = None
-    children: list[int] = field(default_factory=list)
-    annotations: list[Annotation] = field(default_factory=list)
-    roles: Roles = field(default_factory=Roles)
-    section: str = ""  # title of its top-level section
-
-
 def extract_text(
     text: str,
     source: str | None = None,
@@ -85,9 +71,9 @@ def extract_text(
     lines = split_lines(norm)
     heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start)
     nest(heads, len(norm))
-    nodes = _heading_nodes(norm, heads)
+    nodes = heading_nodes(norm, heads)
     rows = find_text_tables(norm, lines, reg)
-    _add_rows(nodes, rows)
+    add_rows(nodes, rows)
     first_is_lead = bool(FIRST_IS_LEAD_RE.search(norm))
     group_rules: list[tuple[int, Annotation, set[str] | None]] = []
     for k, n in enumerate(nodes):
@@ -95,7 +81,7 @@ def extract_text(
             continue
         own = norm[n.start: n.end]
         spans: list[tuple[int, int]] = []
-        for m in _GROUP_RULE.finditer(own):
+        for m in GROUP_RULE.finditer(own):
             # 以上任务由A牵头,B配合 / 第4、5项任务由…: roles for the tasks of the group, not this one
             spans.append((m.start(), m.end()))
             numbers = set(re.findall(r"\d+", m.group("nums"))) if m.group("nums") else None
@@ -103,22 +89,22 @@ def extract_text(
             if not roles.empty():
                 group_rules.append((k, Annotation(n.start + m.start(), n.start + m.end(), roles), numbers))
         n.annotations = find_annotations(_blank(own, spans), n.start, reg)
-        if _NOT_TASK_SECTION.search(n.section):
+        if NOT_TASK_SECTION.search(n.section):
             # in 保障措施 and the like, "X负责…" describes a duty, not a task's owner
             n.annotations = [a for a in n.annotations if not a.sentence]
         for a in n.annotations:
             n.roles.merge(a.roles)
-    _apply_group_rules(nodes, group_rules)
-    _lift_trailing_labels(norm, nodes)
+    apply_group_rules(nodes, group_rules)
+    lift_trailing_labels(norm, nodes)
     rules = document_rules(norm, nodes, reg)
-    task_idx = _select_tasks(nodes)
+    task_idx = select_tasks(nodes)
     tax = lexicon.taxonomy()
     ents, parts = lexicon.entities()
     written: dict[str, list[str]] = {}
     tasks: list[TaskExtract] = []
     targets: list[TargetExtract] = []
     issue_year = hdr.issued_date[:4] if hdr.issued_date else hdr.period[0]
-    path_of = _unique_ids(nodes, task_idx)
+    path_of = unique_ids(nodes, task_idx)
     for i in task_idx:
         n = nodes[i]
         lead_w, support_w = resolve(n.roles, first_is_lead)
@@ -165,7 +151,7 @@ def extract_text(
         issued_date=hdr.issued_date, period=hdr.period, implements=hdr.implements, place=hdr.place,
         level=hdr.level, doc_id=document_id(norm), source=source,
     )
-    covered = _covered(nodes, task_idx)
+    covered = covered_tasks(nodes, task_idx)
     leaves = [path_of[i] for i in task_idx
               if not any(c in path_of for c in nodes[i].children) and i not in covered]
     return PlanExtract(
@@ -179,154 +165,6 @@ def extract_text(
         ),
         text=norm,
     )
-
-
-_GROUP_RULE = re.compile(
-    r"(?:(?:以上|上述)(?:各项|所列)?(?:重点)?(?:工作)?任务|第(?P<nums>\d+(?:[、,和及至-]\d+)*)项(?:重点)?(?:工作)?任务)"
-    r"(?:均)?由[^。;\n]*"
-)
-
-
-def _apply_group_rules(nodes: list[_Node], rules: list[tuple[int, Annotation, set[str] | None]]) -> None:
-    """Give a group line's roles to the tasks above it in its group (以上任务由…), or to the tasks
-    of its chapter with the numbers it names (第4、5项任务由…)."""
-    for k, ann, numbers in rules:
-        n = nodes[k]
-        if numbers is not None:
-            members = [i for i, x in enumerate(nodes) if x.section == n.section and x.number[:1].isdigit()
-                       and re.sub(r"\D", "", x.number) in numbers]
-        elif n.parent is None:
-            members = list(n.children)  # the line sits in a chapter heading's own text
-        else:
-            members = [i for i in nodes[n.parent].children if nodes[i].start <= n.start]
-        n.annotations.append(Annotation(ann.start, ann.end, Roles()))  # its span holds no target
-        for i in members:
-            nodes[i].annotations.append(Annotation(ann.start, ann.end, ann.roles.copy()))
-            nodes[i].roles.merge(ann.roles)
-
-
-def _lift_trailing_labels(norm: str, nodes: list[_Node]) -> None:
-    """责任单位: … on its own line after a task's ①②③ items labels the task, not its last item:
-    when only the last sub-item holds annotations and they stand on lines of their own."""
-    for p in nodes:
-        kids = [c for c in p.children if nodes[c].number[:1] != "表"]
-        if len(kids) < 2 or p.roles.empty() is False:
-            continue
-        last = nodes[kids[-1]]
-        if any(nodes[c].annotations for c in kids[:-1]) or not last.annotations:
-            continue
-        own_lines = [a for a in last.annotations
-                     if not norm[norm.rfind("\n", 0, a.start) + 1: a.start].strip() and a.start > last.body_start]
-        if len(own_lines) != len(last.annotations):
-            continue
-        first_line_end = norm.find("\n", last.start)
-        if any(a.start <= first_line_end for a in last.annotations):
-            continue
-        p.annotations, last.annotations = last.annotations, []
-        p.roles, last.roles = last.roles, Roles()
-
-
-def _heading_nodes(norm: str, heads: list[Heading]) -> list[_Node]:
-    nodes = []
-    for h in heads:
-        eol = norm.find("\n", h.body_start, h.end)
-        first_line = norm[h.body_start: eol if eol >= 0 else h.end]
-        while h.end > h.start and norm[h.end - 1].isspace():  # spans end at the last character
-            h.end -= 1
-        nodes.append(_Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
-                           h.body_start, h.parent, list(h.children)))
-    for n in nodes:
-        top = n
-        while top.parent is not None:
-            top = nodes[top.parent]
-        n.section = top.title
-    return nodes
-
-
-def _add_rows(nodes: list[_Node], rows: list[TableRow]) -> None:
-    """Table rows become tasks under the heading whose section holds them (top level when the
-    table has its own title or sits in an attachment)."""
-    n_heads = len(nodes)
-    for row in rows:
-        parent = None
-        for k, n in enumerate(nodes[:n_heads]):
-            if n.start <= row.table_start <= n.end:
-                parent = k
-        if parent is not None:
-            # a table inside a heading's section ends that heading's own text
-            holder = nodes[parent]
-            holder.end = max(holder.start, min(holder.end, row.table_start - 1))
-            if row.detached:
-                parent = None
-        base = nodes[parent] if parent is not None else None
-        idx = len(nodes)
-        node = _Node(
-            (base.path if base else "") + row.path, row.number, (base.level if base else 0) + 1,
-            row.title, row.start, row.end, row.start, parent, [],
-            [Annotation(a, b, row.roles if k == 0 else Roles()) for k, (a, b) in enumerate(row.role_spans)],
-            row.roles, base.section if base else "",
-        )
-        nodes.append(node)
-        if base is not None:
-            base.children.append(idx)
-
-
-def _select_tasks(nodes: list[_Node]) -> list[int]:
-    """Tasks: headings (or rows) with responsibilities, their descendants, and their ancestors
-    below the top level. Without any responsibility in the document, the headings of task
-    sections are tasks, so that coverage shows them as unassigned."""
-    keep: set[int] = set()
-    responsible = [i for i, n in enumerate(nodes) if not n.roles.empty()]
-    groups: dict[int, list[int]] = {}
-    for i, n in enumerate(nodes):
-        if n.parent is not None:
-            groups.setdefault(n.parent, []).append(i)
-    resp_set = set(responsible)
-    for group in groups.values():
-        # siblings of an annotated heading in the same numbering are tasks too (coverage shows them)
-        styles = {_style_key(nodes[i]) for i in group if i in resp_set}
-        if styles:
-            keep.update(j for j in group if _style_key(nodes[j]) in styles)
-    for i in responsible:
-        keep.add(i)
-        p = nodes[i].parent
-        while p is not None and p not in keep:
-            if nodes[p].parent is not None:
-                keep.add(p)
-            p = nodes[p].parent
-    stack = [c for i in responsible for c in nodes[i].children]
-    while stack:  # descendants of annotated headings
-        c = stack.pop()
-        if c not in keep or c not in resp_set:
-            keep.add(c)
-            stack.extend(nodes[c].children)
-    for i, n in enumerate(nodes):
-        # a chapter named by an action (二、推进办学条件标准化) is itself a task over its tasks
-        if n.parent is None and i not in keep and _ACTION_TITLE.match(n.title) and any(c in keep for c in n.children):
-            keep.add(i)
-    if not responsible:
-        for i, n in enumerate(nodes):
-            if n.parent is not None and _TASK_SECTION.search(n.section) and not _NOT_TASK_SECTION.search(n.section):
-                keep.add(i)
-    keep = {i for i in keep if not _NOT_TASK_SECTION.search(nodes[i].section) or not nodes[i].roles.empty()
-            or any(not nodes[c].roles.empty() for c in nodes[i].children)}
-    return sorted(keep, key=lambda i: (nodes[i].start, i))
-
-
-def _style_key(n: _Node) -> tuple[int, bool, bool]:
-    return n.level, n.number[:1].isdigit(), n.number.startswith("(")
-
-
-def _covered(nodes: list[_Node], task_idx: list[int]) -> set[int]:
-    out = set()
-    for i in task_idx:
-        k: int | None = i
-        while k is not None:
-            if not nodes[k].roles.empty():
-                out.add(i)
-                break
-            k = nodes[k].parent
-    return out
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -388,38 +226,6 @@ def _norm_deadline(raw: str | None) -> str | None:
     return ys[-1][0] if ys else None
 
 
-def _unique_ids(nodes: list[_Node], task_idx: list[int]) -> dict[int, str]:
-    """Task ids as planners cite them: the number as written ("(6)", "2.") when the plan has one
-    task so numbered, else the shortest tail of the heading path that is unique ("二、(一)"), else
-    the whole path with ~2, ~3 for a number repeated under one parent (a typo, a pasted block)."""
-    chains: dict[int, list[str]] = {}
-    for i in task_idx:
-        chain: list[str] = []
-        j: int | None = i
-        while j is not None:
-            chain.append(nodes[j].number)
-            j = nodes[j].parent
-        chains[i] = chain[::-1]
-    out: dict[int, str] = {}
-    depth = max((len(c) for c in chains.values()), default=0)
-    for k in range(1, depth + 1):
-        tails = {i: "".join(chains[i][-k:]) for i in task_idx if i not in out}
-        counts: dict[str, int] = {}
-        for tail in tails.values():
-            counts[tail] = counts.get(tail, 0) + 1
-        taken = set(out.values())
-        for i, tail in tails.items():
-            if counts[tail] == 1 and tail not in taken:
-                out[i] = tail
-    seen: dict[str, int] = {}
-    for i in task_idx:
-        if i not in out:
-            path = nodes[i].path
-            seen[path] = seen.get(path, 0) + 1
-            out[i] = path if seen[path] == 1 and path not in out.values() else f"{path}~{seen[path] + 1}"
-    return out
-
-
 def _target(t: object, task: str | None, k: int) -> TargetExtract:
     from loaders.targets import Target
 
@@ -435,7 +241,7 @@ _PHASE_LINE = re.compile(r"^\s*(?:\d{1,2}[.、]|\([一二三四五六七八九�
                          r"([^\s,;:()]{2,12}?阶段)\s*[(:]?\s*([^)\n]{0,40})", re.M)
 
 
-def _phases(norm: str, nodes: list[_Node], year: str | None) -> list[PhaseExtract]:
+def _phases(norm: str, nodes: list[Node], year: str | None) -> list[PhaseExtract]:
     """The children of 实施步骤 (or its lines naming a …阶段) with their month ranges."""
     out: list[PhaseExtract] = []
     for n in nodes:
@@ -457,7 +263,7 @@ def _phases(norm: str, nodes: list[_Node], year: str | None) -> list[PhaseExtrac
     return out
 
 
-def _bodies(norm: str, nodes: list[_Node], body_start: int) -> list[str]:
+def _bodies(norm: str, nodes: list[Node], body_start: int) -> list[str]:
     sections = []
     for n in nodes:
         if _LEAD_SECTION.search(n.title):
@@ -494,3 +300,4 @@ def alias_candidates(
             f"'{b}' (tasks {', '.join(where.get(b, [])[:3])}); kept apart until a person confirms",
         ))
     return out
+
