@@ -228,6 +228,20 @@ def test_a_corrupt_store_file_is_a_one_line_store_error(tmp_path: Path, docs: di
     assert "\n" not in str(e.value) and str(store.path) in str(e.value)
 
 
+def test_a_flipped_byte_inside_a_name_is_caught_by_the_checksum(
+    tmp_path: Path, docs: dict[str, PlanExtract]
+) -> None:
+    """without the checksum this file unpickles as a valid graph with a wrong department name"""
+    store = EmbeddedStore(tmp_path / "s.plankg")
+    store.load(docs["seed"])
+    data = bytearray(store.path.read_bytes())
+    at = data.index("教科体局".encode())
+    data[at + 3: at + 6] = "农".encode()
+    store.path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="checksum"):
+        EmbeddedStore(store.path).graph()
+
+
 @pytest.fixture(scope="module")
 def store_bytes(tmp_path_factory: pytest.TempPathFactory, docs: dict[str, PlanExtract]) -> bytes:
     store = EmbeddedStore(tmp_path_factory.mktemp("bytes") / "s.plankg")

@@ -13,12 +13,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
+import hashlib
 import os
 import pickle
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import networkx as nx
 
@@ -28,6 +30,10 @@ from graph.records import PlanRecords, plan_records
 from graph.stores.base import LoadResult, Store
 
 FORMAT = "plankg-embedded/1"
+#: file layout: MAGIC, the sha256 of the payload, the payload (a pickle). The checksum turns a
+#: damaged file (a flipped byte still unpickles, as a wrong graph) into a one-line error.
+MAGIC = b"PLANKG-EMBEDDED/1\n"
+DIGEST_SIZE = 32
 OWNED = "plan"
 
 
@@ -71,8 +77,11 @@ class EmbeddedStore(Store):
             return self._graph
         else:
             try:
-                with self.path.open("rb") as fh, _gc_paused():
-                    graph = pickle.load(fh)
+                payload = _checked_payload(self.path)
+                with _gc_paused():
+                    graph = pickle.loads(payload)
+            except StoreError:
+                raise
             except Exception as e:  # a damaged pickle raises almost anything: TypeError, MemoryError, ImportError...
                 reason = (str(e).splitlines() or [""])[0] or type(e).__name__
                 raise StoreError(f"the embedded store {self.path} is unreadable: {reason}") from e
@@ -98,7 +107,11 @@ class EmbeddedStore(Store):
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(graph, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.write(MAGIC + bytes(DIGEST_SIZE))
+                sink = _HashingWriter(fh)
+                pickle.dump(graph, sink, protocol=pickle.HIGHEST_PROTOCOL)
+                fh.seek(len(MAGIC))
+                fh.write(sink.digest())
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -239,3 +252,29 @@ def _apply(g: nx.MultiDiGraph, rec: PlanRecords) -> None:
             attrs.update(node.props, label=node.label)
     for r in rec.relations:
         g.add_edge(r.src, r.dst, key=r.key, type=r.type, **r.props)
+
+
+class _HashingWriter:
+    """A file-like sink for pickle.dump that hashes what it writes."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self._hash.update(data)
+        return self._fh.write(data)
+
+    def digest(self) -> bytes:
+        return self._hash.digest()
+
+
+def _checked_payload(path: Path) -> memoryview:
+    data = path.read_bytes()
+    if not data.startswith(MAGIC):
+        raise StoreError(f"{path} is not a plankg embedded store")
+    head = len(MAGIC) + DIGEST_SIZE
+    payload = memoryview(data)[head:]
+    if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
+        raise StoreError(f"the embedded store {path} is damaged (checksum mismatch)")
+    return payload
