@@ -272,7 +272,8 @@ class _HashingWriter:
 def _checked_payload(path: Path) -> memoryview:
     data = path.read_bytes()
     if not data.startswith(MAGIC):
-        raise StoreError(f"{path} is not a plankg embedded store")
+        raise StoreError(f"{path} is not a plankg embedded store (or one written by an older "
+                         "plankg: delete it and load the plans again)")
     head = len(MAGIC) + DIGEST_SIZE
     payload = memoryview(data)[head:]
     if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
