@@ -361,7 +361,3 @@ def _in(spans: list[tuple[int, int]], pos: int) -> bool:
     """Whether `pos` falls in one of `spans` (sorted by start, non-overlapping)."""
     i = bisect_right(spans, (pos, float("inf"))) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
-
-
-def _in_linear(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)

@@ -281,3 +281,22 @@ def test_large_and_dense_documents():
     huge = extract_text(seed + "\n(18)大任务。" + "".join(f"推进工作{i}。(牵头单位:农牧局)" for i in range(5000)))
     assert huge.coverage.annotations == 18 + 5000
     assert huge.tasks[-1].id == "(18)" and huge.tasks[-1].lead == ["农牧局"]
+
+
+def test_twenty_thousand_annotations_in_one_task():
+    """The reported worst case (~500 KB, 20,000 annotations in one task, brackets and label lines
+    mixed): every annotation is found, in order, and the roles are the union of them all."""
+    seed = (ROOT / "data" / "seed.txt").read_text(encoding="utf-8")
+    parts = []
+    for i in range(20000):
+        if i % 2:
+            parts.append(f"推进工作{i}。(牵头单位:农牧局;配合单位:财政局)")
+        else:
+            parts.append(f"落实事项{i}。\n牵头单位:工信局\n配合单位:商务局\n")
+    ex = extract_text(seed + "\n(18)大任务。" + "".join(parts))
+    assert len(ex.text.encode()) > 500_000
+    assert ex.coverage.annotations == 18 + 20000
+    last = ex.tasks[-1]
+    assert last.id == "(18)" and set(last.lead) == {"农牧局", "工信局"}
+    assert set(last.support) == {"财政局", "商务局"}
+    assert last.annotation is not None and last.annotation.count("牵头单位") == 20000
