@@ -115,7 +115,7 @@ def decode(data: bytes, name: str) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc.replace("-sig", ""))
+                return _decode_cut(data[len(bom):], enc.replace("-sig", ""))
             except UnicodeDecodeError:
                 raise ParseError(f"{name}: declares {enc} by its byte-order mark but does not decode") from None
     sample = data[:4000]
@@ -123,20 +123,35 @@ def decode(data: bytes, name: str) -> str:
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
         enc = "utf-16-be" if even > odd else "utf-16-le"
         try:
-            return _check(data.decode(enc), name)
+            return _check(_decode_cut(data, enc), name)
         except UnicodeDecodeError:
             raise ParseError(f"{name}: binary data, not a text document") from None
     for enc in ("utf-8", "gb18030"):
         try:
-            return _check(data.decode(enc), name)
+            # utf-8 first, tail-tolerant: GB18030 would read a cut UTF-8 file as mojibake
+            return _check(_decode_cut(data, enc), name)
         except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
+    if best is None and len(data) % 2:  # UTF-16 without a BOM, its last code unit cut in half
+        best = from_bytes(data[:-1]).best()
     if best is None:
         raise ParseError(f"{name}: unknown text encoding or binary data")
     return _check(str(best), name)
+
+
+def _decode_cut(data: bytes, enc: str) -> str:
+    """Strict decoding, except that a multibyte character cut off at the very end (a truncated
+    download or copy) is dropped: the rest of the file is still a plan. A bad byte anywhere else
+    still fails, so the next encoding gets its turn."""
+    try:
+        return data.decode(enc)
+    except UnicodeDecodeError as e:
+        if e.end < len(data) or len(data) - e.start > 3:
+            raise
+        return data[: e.start].decode(enc)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import ParseError
+from graph.model import normalise_text as normalise
 from loaders import extract_bytes, extract_path, extract_text
 
 ROOT = Path(__file__).resolve().parent
@@ -300,3 +301,30 @@ def test_twenty_thousand_annotations_in_one_task():
     assert last.id == "(18)" and set(last.lead) == {"农牧局", "工信局"}
     assert set(last.support) == {"财政局", "商务局"}
     assert last.annotation is not None and last.annotation.count("牵头单位") == 20000
+
+
+@pytest.mark.parametrize("enc, bom", [
+    ("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff"),
+    ("utf-16-le", b""),
+])
+def test_text_cut_inside_its_last_character_is_still_read(enc, bom):
+    """A truncated download: the last multibyte character is cut off. The broken tail is dropped
+    and the rest reads exactly like the same text cut before that character."""
+    seed = (ROOT / "data" / "seed.txt").read_text(encoding="utf-8")
+    head = seed[: len(seed) // 2].rstrip() + "推进"  # ends in a CJK character
+    whole = bom + head.encode(enc)
+    cut = whole[:-1]
+    ex = extract_bytes(cut, "cut.txt")
+    ref = extract_bytes(bom + head[:-1].encode(enc), "cut.txt")
+    assert ex.text == ref.text and ex.text.endswith(normalise(head[-6:-1]))
+    assert [(t.id, t.lead, t.support) for t in ex.tasks] == [(t.id, t.lead, t.support) for t in ref.tasks]
+    assert len(ex.tasks) >= 5 and any(t.lead for t in ex.tasks)
+
+
+def test_bad_byte_inside_utf8_is_not_taken_for_a_cut_tail():
+    """Only the very end is forgiven: a broken sequence mid-file still fails strict UTF-8 (and
+    detection, as before) instead of being silently truncated there."""
+    seed = (ROOT / "data" / "seed.txt").read_text(encoding="utf-8").encode("utf-8")
+    broken = seed[:300] + b"\xe4" + seed[300:]
+    with pytest.raises(ParseError, match="encoding"):
+        extract_bytes(broken, "broken.txt")
