@@ -224,13 +224,17 @@ def main(argv: list[str] | None = None) -> None:
     flat = flatten(by_size[main_key])
     flat["load_average"] = {"value": round(os.getloadavg()[0], 2), "unit": "1-min load average at the end"}
     flat["bench_seconds"] = {"value": round(time.perf_counter() - started, 1), "unit": "s"}
-    RESULTS.write_text(json.dumps(flat, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if main_key == str(QUICK_SIZE):  # results.json is the 10k-task size's
+        RESULTS.write_text(json.dumps(flat, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        log(f"wrote {RESULTS} ({flat['bench_seconds']['value']} s)")
     RAW.parent.mkdir(exist_ok=True)  # everything measured, for a look behind the figures (ignored)
     RAW.write_text(json.dumps({"machine": measure.machine(), "sizes": by_size}, ensure_ascii=False, indent=1,
                               default=str), encoding="utf-8")
-    log(f"wrote {RESULTS} ({flat['bench_seconds']['value']} s)")
     if not a.quick:
-        full = {"machine": measure.machine(), "load_average": flat["load_average"]["value"], "sizes": by_size}
+        # a run of some sizes (--sizes) replaces those sizes in the full results and keeps the others
+        old = json.loads(RESULTS_FULL.read_text(encoding="utf-8")) if a.sizes and RESULTS_FULL.exists() else {}
+        full = {"machine": measure.machine(), "load_average": flat["load_average"]["value"],
+                "sizes": {**old.get("sizes", {}), **by_size}}
         RESULTS_FULL.write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         from benchmarks import report
 
