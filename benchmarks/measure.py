@@ -100,7 +100,7 @@ def embedded_load(extracts: list[Any], runs: int, per_doc: int) -> dict[str, Any
 
 
 def query_latencies(store: Any, runs: int, names: list[str] | None = None,
-                    budget_s: float = 1.5) -> dict[str, Any]:
+                    budget_s: float = 1.5, after_open: Callable[[], None] | None = None) -> dict[str, Any]:
     """Opening a fresh store (file read, index build), then per catalog question its first call
     (nothing of it cached) and its median latency over up to `runs` calls (at least 3, fewer past
     `budget_s`)."""
@@ -114,6 +114,8 @@ def query_latencies(store: Any, runs: int, names: list[str] | None = None,
         wi, ci, _ = median_time(lambda: index_of(g), 1)
         out["open"] = {"read_ms": w * 1000, "read_cpu_ms": c * 1000, "index_ms": wi * 1000,
                        "index_cpu_ms": ci * 1000}
+    if after_open is not None:
+        after_open()
     for name in names or list(QUERY_PARAMS):
         params = QUERY_PARAMS[name]
         try:
@@ -137,8 +139,9 @@ def query_latencies(store: Any, runs: int, names: list[str] | None = None,
     return out
 
 
-def rss(mode: str, target: Path) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.rss", mode, str(target)], cwd=ROOT,
+def rss(mode: str, target: Path, runs: int = 15) -> dict[str, Any]:
+    """benchmarks.rss in a fresh process: peak memory, and for `read` the embedded query timings."""
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.rss", mode, str(target), "--runs", str(runs)], cwd=ROOT,
                           capture_output=True, text=True, timeout=3600)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
