@@ -148,7 +148,7 @@ def plot(full: dict[str, Any]) -> None:
     bolt = [(r["tasks"], r.get("bolt_queries", {}).get("co-leads", {}).get("p50_ms")) for r in sizes]
     bolt = [p for p in bolt if p[1]]
     if bolt:
-        ax.plot(*zip(*bolt, strict=True), "r:", marker="s", label="co-leads (Bolt/FalkorDB, p50)")
+        ax.plot(*zip(*bolt, strict=True), "r:", marker="s", label="co-leads (Bolt/FalkorDB, p50, wall ms)")
     lo, hi = min(xs), max(xs)
     ax.plot([lo, hi], [50 * lo / 10000, 50 * hi / 10000], color="grey", lw=0.8, label="linear, 50 ms at 10k")
     ax.set_xscale("log")
