@@ -127,7 +127,12 @@ def find_targets(
     skip: list[tuple[int, int]] | None = None,
 ) -> list[Target]:
     """Targets in `text` (offsets absolute via `offset`); `skip` holds spans (relative) to ignore."""
-    skip_spans = sorted(skip or [])
+    skip_spans: list[tuple[int, int]] = []
+    for a, b in sorted(skip or []):  # merged, so the bisected check below sees every covering span
+        if skip_spans and a <= skip_spans[-1][1]:
+            skip_spans[-1] = (skip_spans[-1][0], max(b, skip_spans[-1][1]))
+        else:
+            skip_spans.append((a, b))
     out: list[Target] = []
     cuts: list[int] | None = None  # clause boundaries, computed on the first candidate
     sents: list[int] = []
@@ -182,7 +187,7 @@ def find_targets(
         lead_start = _lead_in(text, cuts, c_start, sent_start)
         for a, b in skip_spans:  # a clause never starts inside the heading's number (③ reads as 3)
             if a <= lead_start < b:
-                lead_start = b
+                lead_start = min(b, m.start())
         sentence = text[sent_start:sent_end]
         pre = text[sent_start: m.start()]
         cad = _CADENCE_RE.search(text[lead_start: c_end])
