@@ -31,6 +31,7 @@ from loaders.outline import (
     covered_tasks,
     heading_nodes,
     lift_trailing_labels,
+    paragraph_headings,
     select_tasks,
     unique_ids,
 )
@@ -71,8 +72,10 @@ def extract_text(
     lines = split_lines(norm)
     heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start)
     nest(heads, len(norm))
-    nodes = heading_nodes(norm, heads)
     rows = find_text_tables(norm, lines, reg)
+    if not heads and not rows:
+        heads = paragraph_headings(lines, hdr.body_start, reg)
+    nodes = heading_nodes(norm, heads)
     add_rows(nodes, rows)
     first_is_lead = bool(FIRST_IS_LEAD_RE.search(norm))
     group_rules: list[tuple[int, Annotation, set[str] | None]] = []

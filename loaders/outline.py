@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.roles import Annotation, Roles
-from loaders.structure import Heading, heading_title
+from loaders.departments import Registry
+from loaders.roles import KEY_RE, Annotation, Roles, find_annotations
+from loaders.structure import Heading, Line, heading_title, nest
 from loaders.tables import TableRow
 
 _TASK_SECTION = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
@@ -81,6 +82,45 @@ def lift_trailing_labels(norm: str, nodes: list[Node]) -> None:
         p.roles, last.roles = last.roles, Roles()
 
 
+_TITLE_LINE = re.compile(r"^[^。;,]{2,20}$")
+
+
+def paragraph_headings(lines: list[Line], body_start: int, reg: Registry) -> list[Heading]:
+    """For a plan without any numbered heading (numbers stripped by a copy, or never written):
+    each paragraph that carries a responsibility annotation is a task, numbered by its ordinal.
+    Label lines (牵头单位:…) belong to the paragraph above them. A short line without a full stop
+    (指导思想, 保障措施) is the section title of the paragraphs under it, so duties described in
+    保障措施 sentences stay out as in a numbered plan."""
+    heads: list[Heading] = []
+    section = ""
+    prev: int | None = None  # index of the last non-empty, non-label line
+    for i, ln in enumerate(lines):
+        t = ln.text.strip()
+        if ln.start < body_start or not t:
+            continue
+        label = KEY_RE.match(t) is not None
+        anns = [a for a in find_annotations(ln.text, ln.start, reg) if not a.roles.empty()]
+        if label and prev is not None:
+            if heads and heads[-1].line == prev:
+                heads[-1].end = ln.end  # a further label line of the same task
+            elif anns:
+                p = lines[prev]
+                heads.append(Heading("para", "", prev, p.start, ln.end, p.start, section=section))
+            continue
+        if anns:
+            heads.append(Heading("para", "", i, ln.start, ln.end, ln.start, section=section))
+        elif _TITLE_LINE.match(t):
+            section = t
+        prev = i
+    for k, h in enumerate(heads):
+        h.number = str(k + 1)
+    ends = [h.end for h in heads]
+    nest(heads, ends[-1] if ends else 0)
+    for h, e in zip(heads, ends, strict=True):
+        h.end = e  # a paragraph's text, not everything up to the next annotated one
+    return heads
+
+
 def heading_nodes(norm: str, heads: list[Heading]) -> list[Node]:
     nodes = []
     for h in heads:
@@ -90,11 +130,11 @@ def heading_nodes(norm: str, heads: list[Heading]) -> list[Node]:
             h.end -= 1
         nodes.append(Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
                            h.body_start, h.parent, list(h.children)))
-    for n in nodes:
+    for n, h in zip(nodes, heads, strict=True):
         top = n
         while top.parent is not None:
             top = nodes[top.parent]
-        n.section = top.title
+        n.section = h.section or top.title
     return nodes
 
 

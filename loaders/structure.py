@@ -46,6 +46,7 @@ class Heading:
     level: int = 0
     parent: int | None = None
     children: list[int] = field(default_factory=list)
+    section: str = ""  # for unnumbered paragraphs: the short title line above (保障措施 …)
 
 
 def split_lines(text: str) -> list[Line]:
