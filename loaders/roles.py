@@ -89,6 +89,9 @@ def _names(value: str, reg: Registry) -> list[str]:
     return [n for n in split_names(value) if looks_like_department(n, reg)]
 
 
+_REPEATED_LEAD = re.compile(r"(?:共同|联合)(?:牵头|负责)$")
+
+
 def parse_keyed(seg: str, reg: Registry) -> Roles:
     """`牵头单位:A、B;配合单位:C` (keys in any order, any separators between the roles)."""
     r = Roles()
@@ -97,6 +100,8 @@ def parse_keyed(seg: str, reg: Registry) -> Roles:
         kind = _KIND[m.group(1) or m.group(2)]
         value = seg[m.end(): keys[i + 1].start() if i + 1 < len(keys) else len(seg)]
         value = value.strip().strip(";,。.").strip()
+        if kind in ("lead", "resp"):  # 牵头:A、B共同牵头 — the verb repeats the key
+            value = _REPEATED_LEAD.sub("", value)
         if kind == "deadline":
             r.deadline = value.split("\n")[0].strip(";,。") or None
             continue

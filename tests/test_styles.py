@@ -284,3 +284,12 @@ def test_more_real_world_annotations(sentence, lead, support, deadline):
     t = ex.tasks[0] if ex.tasks else None
     got = (t.lead, t.support, t.deadline) if t else ([], [], None)
     assert got == (lead, support, deadline)
+
+
+def test_keyed_value_repeating_the_lead_verb_and_residents_committees():
+    """牵头:A、B共同牵头 — both lead; 社区居委会 / 村委会 are bodies."""
+    body = ("一、重点任务\n(一)保障用地。(牵头:市自然资源局、市发改委共同牵头;配合:市电力公司)\n"
+            "(二)培育示范小区。责任单位:和平社区居委会(牵头),建华村委会、市城管局。\n")
+    got = roles(plan(body))
+    assert got["(一)"] == (["自然资源局", "发改委"], ["电力公司"])
+    assert got["(二)"] == (["和平社区居委会"], ["建华村委会", "城管局"])
