@@ -48,6 +48,8 @@ def quantities(text: str) -> list[re.Match[str]]:
         nxt = run.end()
         if nxt < n and text[nxt] not in _AFTER_NUMBER and text[nxt] != " ":
             continue  # 一体化, 2021年: no unit, range mark or decimal can follow
+        if run.start() and text[run.start() - 1] == "第":
+            continue  # 第十二条: an ordinal, and no tail of it (二条) is a count either
         for pos in range(run.start(), run.end()):
             if pos < end:
                 continue
@@ -164,6 +166,8 @@ def find_targets(
         c_start, c_end = _between(cuts, m.start(), m.end(), len(text))
         if _POLICY.search(text, c_start, c_end):
             continue  # 给予10%补助, 最高不超过500万元: a policy's rate or cap, not a commitment
+        if "对" in text[max(c_start, m.start() - 8): m.start()] and "进行" in text[m.end(): c_end]:
+            continue  # 对辖区42个小区投放点进行提档升级: the count names the existing scope of the work
         sent_start, sent_end = _between(sents, m.start(), m.start(), len(text))
         before = text[c_start: m.start()]
         after = text[m.end(): m.end() + 4]

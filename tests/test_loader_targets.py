@@ -53,6 +53,8 @@ def test_target_values_units_comparators_deadlines(sentence, expected):
         "于10月30日前报县发改局备案,用3个月时间完成摸底。",
         "推进5G网络建设和第1批试点。",
         "通过3年努力,产业实力明显增强。",
+        "落实第十二条规定,按第三批名单推进。",  # ordinals, and no tail of them (二条)
+        "对辖区42个居民小区投放点进行提档升级。",  # the existing scope of the work
     ],
 )
 def test_no_target_in_manner_of_speech(sentence):
