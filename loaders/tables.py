@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.departments import Registry, looks_like_department, split_names
-from loaders.roles import _LEAD_MARK, Roles, parse_keyed
+from loaders.roles import _LEAD_MARK, TRIGGER_RE, Roles, parse_keyed, parse_sentence
 from loaders.structure import Line
 
 _COL_KINDS = (
@@ -245,6 +245,11 @@ def _row(cells: list[str], spans: list[tuple[int, int]], kinds: list[str], reg: 
         if kind in ("lead", "resp", "support") and _LEAD_MARK.search(cell):
             marked = parse_keyed("责任单位:" + cell, reg)  # 市发改委(牵头)、市财政局 in one cell
             roles.merge(marked)
+            role_spans.append(span)
+        elif kind in ("lead", "resp", "support") and TRIGGER_RE.search(cell) and not (
+                sub := parse_sentence(cell, reg)).empty():
+            # 市住建局牵头,市市场监管局、市应急管理局配合 written in one 责任单位 cell
+            roles.merge(Roles(support=[*sub.lead, *sub.resp, *sub.support]) if kind == "support" else sub)
             role_spans.append(span)
         elif kind in ("lead", "resp", "support"):
             names = [p for name in split_names(cell) for p in split_glued(name, reg)]

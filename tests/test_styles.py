@@ -293,3 +293,13 @@ def test_keyed_value_repeating_the_lead_verb_and_residents_committees():
     got = roles(plan(body))
     assert got["(一)"] == (["自然资源局", "发改委"], ["电力公司"])
     assert got["(二)"] == (["和平社区居委会"], ["建华村委会", "城管局"])
+
+
+def test_table_cell_holding_a_duty_sentence():
+    """A 责任单位 cell written as a sentence: A牵头,B、C配合 / A、B按职责分工负责."""
+    body = ("三、主要任务\n序号\t工作任务\t责任单位\t完成时限\n"
+            "1\t排查安全隐患\t市住房城乡建设局牵头,市市场监管局、市应急管理局配合\t2024年6月\n"
+            "2\t整治非法经营\t市商务局、市市场监管局按职责分工负责\t2024年9月\n")
+    got = roles(plan(body))
+    assert got["1"] == (["住建局"], ["市场监管局", "应急管理局"])
+    assert got["2"] == (["商务局", "市场监管局"], [])
