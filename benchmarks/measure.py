@@ -122,7 +122,8 @@ def query_latencies(store: Any, runs: int, names: list[str] | None = None,
             t, cp = time.perf_counter(), time.process_time()
             queries.run(store, name, params)  # the first call: no result of this query cached yet
             first, first_cpu = (time.perf_counter() - t) * 1000, (time.process_time() - cp) * 1000
-            walls, cpus = [], []
+            walls: list[float] = []
+            cpus: list[float] = []
             rows = 0
             spent = time.perf_counter()
             while len(walls) < runs and (len(walls) < 3 or time.perf_counter() - spent < budget_s):
