@@ -16,7 +16,9 @@ NEG_CIRCLED = "❶❷❸❹❺❻❼❽❾❿"
 
 # (style, regex on the NFKC line). Style names are stable keys, not levels.
 _HEADING_RE = re.compile(
-    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3}[、.．]\s*|第[一二三四五六七八九十]{1,3}(?:部分|章|节|条)\s*)"
+    r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3}[、.．]\s*)|(?P<part>第[一二三四五六七八九十]{1,3}部分\s*)"
+    r"|(?P<chap>第[一二三四五六七八九十]{1,3}章\s*)|(?P<sect>第[一二三四五六七八九十]{1,3}节\s*)"
+    r"|(?P<art>第[一二三四五六七八九十]{1,3}条\s*)"
     r"|(?P<pcn>\([一二三四五六七八九十]{1,3}\)\s*)|(?P<num>\d{1,3}[、.．](?!\d)\s*)|(?P<pnum>\(\d{1,3}\)\s*)"
     r"|(?P<circ>[" + NEG_CIRCLED + r"]\s*))"
 )
