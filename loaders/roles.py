@@ -292,6 +292,7 @@ def _known(name: str, reg: Registry) -> bool:
     return any(reg.lookup(name[k:]) for k in (1, 2, 3) if len(name) - k >= 2)
 
 
+_BARE_DUTY = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同)?负责")
 _ANY_ROLE = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导|主责|承办|实施单位|落实单位|时限")
 
 
@@ -308,12 +309,19 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             r = parse_keyed(inner, reg) if KEY_RE.search(inner) else parse_sentence(inner, reg)
         else:
             r = _bare_list(text, m, reg)
+        start = m.start()
+        if r.empty() and _BARE_DUTY.fullmatch(inner.strip()):
+            # 州国资委、州文化和旅游局(按职责分工负责): the parties stand before the bracket
+            clause = max([text.rfind(c, 0, m.start()) + 1 for c in "。;\n"] + [taken[-1][1] if taken else 0])
+            if not KEY_RE.search(text, clause, m.start()):  # 责任单位:A(负责) is read as a keyed line
+                start = clause
+                r = parse_sentence(text[start: m.start()] + inner, reg)
         if r.deadline is None and not r.empty():
             dm = _DATE_IN.search(inner)
             r.deadline = dm.group(0) if dm else None
         if not r.empty():
-            found.append(Annotation(offset + m.start(), offset + m.end(), r))
-            taken.append((m.start(), m.end()))
+            found.append(Annotation(offset + start, offset + m.end(), r))
+            taken.append((start, m.end()))
     # keyed text outside brackets: from the first key to the end of its line, lines chained
     taken.sort()
     # keys outside the brackets already read: only when some colon lies outside them

@@ -303,3 +303,19 @@ def test_table_cell_holding_a_duty_sentence():
     got = roles(plan(body))
     assert got["1"] == (["住建局"], ["市场监管局", "应急管理局"])
     assert got["2"] == (["商务局", "市场监管局"], [])
+
+
+def test_parties_before_a_bare_duty_bracket():
+    body = ("一、重点任务\n(一)盘活资产。盘活闲置项目15个以上。市国资委、市文化和旅游局(按职责分工负责)\n"
+            "(二)建设平台。(牵头单位:市科技局)\n")
+    got = roles(plan(body))
+    assert got["(一)"] == (["国资委", "文旅局"], [])
+
+
+def test_chapter_section_and_article_numbers_nest():
+    """第一章 > 第一节 > (一): 第二节 under 第二章 is a section, not a new chapter."""
+    body = ("第一章 总体要求\n第一节 发展目标\n到2026年建成景区5个。\n第二章 重点任务\n第一节 提升品质\n"
+            "(一)建设景区。(牵头单位:市文旅局)\n第二节 丰富业态\n(二)发展运动。(牵头单位:市体育局)\n")
+    ex = extract_text(plan(body))
+    by_title = {t.title: t for t in ex.tasks}
+    assert by_title["丰富业态"].path == "第二章第二节" and by_title["发展运动"].parent == by_title["丰富业态"].id
