@@ -22,6 +22,7 @@ from graph.model import (
 from loaders import lexicon
 from loaders.departments import Canon, Registry, is_subsequence, load_registry
 from loaders.header import _LEAD_SECTION, PHASE_SECTION, coordinating_bodies, phase_dates, read_header
+from loaders.indicators import indicator_targets
 from loaders.outline import (
     GROUP_RULE,
     NOT_TASK_SECTION,
@@ -147,6 +148,8 @@ def extract_text(
         if i not in task_set and not n.children and not PHASE_SECTION.search(nodes[n.parent].title if n.parent is not None else n.title):
             for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
                 targets.append(_target(t, None, len(targets)))
+    for t in indicator_targets(lines):  # 主要发展指标 tables: one target per indicator and year
+        targets.append(_target(t, None, len(targets)))
     targets.sort(key=lambda t: t.span[0])
     departments = _departments(written, canon)
     info = PlanInfo(

@@ -87,3 +87,15 @@ def test_a_task_deadline_line_dates_its_targets():
                                             ("2.5", 2.5), ("十", 10)])
 def test_chinese_numerals(raw, value):
     assert cn_to_number(raw) == value
+
+
+def test_indicator_table_gives_one_target_per_indicator_and_year():
+    table = ("一、发展目标\n主要指标如下:\n序号|指标|单位|2023年(基期值)|2024年|2025年|属性\n"
+             "1|产业营业收入|亿元|1800|2200|2600|预期性\n2|规模以上企业数量|家|180|200|≥250|预期性\n"
+             "二、重点任务\n(一)发展产业。(牵头单位:县发改局)\n")
+    ex = extract_text(HEAD + table)
+    got = [(g.task, g.text, g.value, g.unit, g.comparator, g.deadline) for g in ex.targets]
+    assert got == [
+        (None, "产业营业收入", 2200, "亿元", None, "2024"), (None, "产业营业收入", 2600, "亿元", None, "2025"),
+        (None, "规模以上企业数量", 200, "家", None, "2024"), (None, "规模以上企业数量", 250, "家", ">=", "2025"),
+    ]
