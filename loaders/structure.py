@@ -20,13 +20,13 @@ _HEADING_RE = re.compile(
     r"|(?P<chap>第[一二三四五六七八九十]{1,3}章\s*)|(?P<sect>第[一二三四五六七八九十]{1,3}节\s*)"
     r"|(?P<art>第[一二三四五六七八九十]{1,3}条\s*)"
     r"|(?P<pcn>\([一二三四五六七八九十]{1,3}\)\s*)|(?P<num>\d{1,3}[、.．](?!\d)\s*)|(?P<pnum>\(\d{1,3}\)\s*)"
-    r"|(?P<circ>[" + NEG_CIRCLED + r"]\s*))"
+    r"|(?P<circ>[" + NEG_CIRCLED + r"]\s*)|(?P<alpha>\(?[a-z]\)\s*(?=[\u4e00-\u9fff])))"
 )
 
 
 _BOX = re.compile(r"^\s*专栏\s*\d*\s*[\u4e00-\u9fff]")
 _BOX_END = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
-_STARTS = frozenset("一二三四五六七八九十(第0123456789" + NEG_CIRCLED)
+_STARTS = frozenset("一二三四五六七八九十(第0123456789abcdefghijklmnopqrstuvwxyz" + NEG_CIRCLED)
 
 
 @dataclass

@@ -319,3 +319,16 @@ def test_chapter_section_and_article_numbers_nest():
     ex = extract_text(plan(body))
     by_title = {t.title: t for t in ex.tasks}
     assert by_title["丰富业态"].path == "第二章第二节" and by_title["发展运动"].parent == by_title["丰富业态"].id
+
+
+def test_letter_numbered_items_and_their_label_lines():
+    """a) b) items under 1.: label lines after 1. label it, those after b) label b); …署 is a body."""
+    body = ("二、主要任务\n1.完善设施。统筹建设起降点。\n责任主体:区工业和信息化局\n协同单位:区住房和建设局\n"
+            "a)建设基础设施。完成服务中心建设。\nb)布局起降网络。建设起降点80个。\n责任主体:区住房和建设局\n"
+            "协同单位:粤海街道办事处\n2.培育产业集群。引进企业30家。\n责任主体:区投资推广署\n")
+    ex = extract_text(plan(body, place="某区"))
+    got = {t.number: (t.lead, t.support, t.parent) for t in ex.tasks}
+    assert got["1."] == (["工信局"], ["住房和建设局"], None)
+    assert got["b)"] == (["住房和建设局"], ["粤海街道办事处"], "1.")
+    assert got["a)"][2] == "1." and got["2."][0] == ["投资推广署"]
+    assert [(g.task, g.value) for g in ex.targets] == [("b)", 80), ("2.", 30)]
