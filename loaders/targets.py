@@ -17,11 +17,11 @@ _CN_MUL = {"十": 10, "百": 100, "千": 1000}
 
 BASE_UNITS = (
     "个百分点", "个工作日", "工作日", "千瓦时", "微克/立方米", "毫克/升", "平方公里", "平方米", "立方米",
-    "人次", "批次", "家次", "户次", "亩次", "台(套)", "台套", "千瓦", "兆瓦", "公里", "千米", "公顷", "吨", "亩", "元", "美元", "人",
+    "人次", "架次", "批次", "家次", "户次", "亩次", "台(套)", "台套", "千瓦", "兆瓦", "公里", "千米", "公顷", "吨", "亩", "元", "美元", "人",
     "个", "家", "项", "名", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
     "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍", "株", "棵", "袋",
     "羽", "口", "眼", "块", "份", "册", "箱", "所学校", "艘", "架", "盏", "桩", "根", "单", "笔", "宗",
-    "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps", "学时", "课时", "场次", "轮",
+    "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps", "学时", "课时", "场次", "轮", "分钟",
 )
 #: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
 UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
@@ -69,7 +69,7 @@ _AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
 _BEFORE = (
     (re.compile(r"(?:不超过|不高于|不多于|控制在|(?<!不)低于|(?<!不)少于|压减至|压缩至|降至|下降到|降低到)[\u4e00-\u9fff]{0,2}$"), "<="),
     (re.compile(r"(?:不少于|不低于|至少|达到或超过|突破)[\u4e00-\u9fff]{0,3}$"), ">="),
-    (re.compile(r"(?<!不)(?:超过|高于|多于|超)$"), ">"),
+    (re.compile(r"(?<!不)(?:超过|高于|多于|超)$"), ">="),  # 超过200家 reads as "200 and more", like 突破
 )
 _BOUND_WORDS = (("不超过", "<="), ("不高于", "<="), ("控制在", "<="), ("不少于", ">="), ("不低于", ">="),
                 ("至少", ">="))
@@ -200,6 +200,8 @@ def find_targets(
             deadline = _deadline(text[lead_start: m.start()], "", None, issue_year)
         else:
             deadline = _deadline(pre, sentence, period_end, issue_year) or task_deadline or period_end
+        if unit == "分钟" and comparator != "<=":
+            continue  # 15分钟生活圈: a duration in passing; 处置时间不超过15分钟 is a target
         out.append(Target(
             offset + lead_start, offset + c_end, text[lead_start:c_end].strip(), value, vmax, unit,
             comparator, deadline, cadence,
