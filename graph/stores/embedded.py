@@ -272,10 +272,10 @@ class _HashingWriter:
 def _checked_payload(path: Path) -> memoryview:
     data = path.read_bytes()
     if not data.startswith(MAGIC):
-        raise StoreError(f"{path} is not a plankg embedded store (or one written by an older "
-                         "plankg: delete it and load the plans again)")
+        raise StoreError(f"the embedded store {path} is unreadable: not a plankg store file (or one "
+                         "written by an older plankg: delete it and load the plans again)")
     head = len(MAGIC) + DIGEST_SIZE
     payload = memoryview(data)[head:]
     if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
-        raise StoreError(f"the embedded store {path} is damaged (checksum mismatch)")
+        raise StoreError(f"the embedded store {path} is unreadable: damaged (checksum mismatch)")
     return payload
