@@ -61,8 +61,8 @@ def quantities(text: str) -> list[re.Match[str]]:
                 end = m.end()
                 break
     return out
-_CLAUSE = re.compile(r"[,;。:\n]")
-_SENT_END = re.compile(r"[。;\n]")
+_CLAUSE = re.compile(r"[,;。:\n|\t]")
+_SENT_END = re.compile(r"[。;\n|\t]")
 _LEAD_IN = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|预计|确保)")
 _AFTER_GE = re.compile(r"^(?:及|或)?以上")
 _AFTER_LE = re.compile(r"^(?:以内|以下|之内)")

@@ -102,3 +102,14 @@ def test_indicator_table_gives_one_target_per_indicator_and_year():
         (None, "产业营业收入", 2200, "亿元", None, "2024"), (None, "产业营业收入", 2600, "亿元", None, "2025"),
         (None, "规模以上企业数量", 200, "家", None, "2024"), (None, "规模以上企业数量", 250, "家", ">=", "2025"),
     ]
+
+
+def test_a_target_in_a_table_row_is_its_cell_not_the_whole_row() -> None:
+    from loaders import extract_path
+    from tests.conftest import EXAMPLES
+
+    ex = extract_path(EXAMPLES / "arong_ruye_2022.txt")
+    [row] = [t for t in ex.targets if t.text.startswith("建设苜蓿")]
+    assert row.text == "建设苜蓿、燕麦等优质饲草基地两万亩" and (row.value, row.unit) == (2, "万亩")
+    assert row.deadline == "2022"
+    assert not [t.text for t in ex.targets if "|" in t.text or "\t" in t.text]
