@@ -27,6 +27,7 @@ from queries.departments import COMPARE, DEPARTMENT, PARTNERS
 from queries.diagnostics import GAPS, OVERLAPS
 from queries.index import Index, index_of, no_gc
 from queries.network import PATH, WORKLOAD, coresponsibility_from_index, coresponsibility_from_reader
+from queries.outline import TASKS
 from queries.people import INSTITUTES, LEADERS
 from queries.plans import LINEAGE, PLANS
 from queries.spec import ParamSpec, QueryResult, QuerySpec, Reader, Row
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 _ENTRIES = (CO_LEADS, INDUSTRY_LEADS, DEPARTMENT, PARTNERS, WORKLOAD, OVERLAPS, GAPS, TARGETS,
-            PATH, PLANS, LINEAGE, COMPARE, PHASES, ENTERPRISES, LEADERS, INSTITUTES)
+            PATH, PLANS, LINEAGE, COMPARE, PHASES, ENTERPRISES, LEADERS, INSTITUTES, TASKS)
 _BY_NAME = {q.name: q for q in _ENTRIES}
 
 

@@ -260,3 +260,11 @@ def test_path_is_the_first_shortest_path_by_ids(seed_store):
             if s == t or not nx.has_path(g, s, t):
                 continue
             assert _first_shortest_path(g, [s], {t}) == min(nx.all_shortest_paths(g, s, t))
+
+
+def test_tasks_lists_the_plan_as_the_extract_reads_it(seed_store, seed_extract):
+    rows = queries.run(seed_store, "tasks", {"plan": "科技兴旗"}).rows
+    assert [(r["number"], r["lead"], r["support"]) for r in rows] == [
+        (t.number, t.lead, t.support) for t in seed_extract.tasks]
+    six = next(r for r in rows if r["number"] == "(6)")
+    assert six["parent"] == "3." and six["path"] == "三、(二)3.(6)" and "乳业" in six["chains"]
