@@ -161,7 +161,9 @@ class TaskDetail(BaseModel):
     subtasks: list[TaskRef]
 
 
-class PlanItem(BaseModel):
+class PlanHeader(BaseModel):
+    """What a plan's header says: the fields a plan's list entry and its detail share."""
+
     id: str
     title: str | None
     issuer: str | None = None
@@ -171,6 +173,9 @@ class PlanItem(BaseModel):
     period_end: str | None = None
     place: str | None = None
     level: str | None = None
+
+
+class PlanItem(PlanHeader):
     tasks: int
 
 
@@ -197,16 +202,7 @@ class TaskOutline(BaseModel):
     support: list[str]
 
 
-class PlanDetail(BaseModel):
-    id: str
-    title: str | None
-    issuer: str | None = None
-    doc_number: str | None = None
-    issued_date: str | None = None
-    period_start: str | None = None
-    period_end: str | None = None
-    place: str | None = None
-    level: str | None = None
+class PlanDetail(PlanHeader):
     loaded: bool
     document: str | None = None
     implements: list[PlanRef]
