@@ -14,7 +14,6 @@ import pytest
 from api.exports import FORMATS, export, export_graph
 from graph.errors import BadParameter, NotFound
 from graph.model import PlanExtract
-from graph.stores import open_store
 from graph.stores.base import Store
 from graph.stores.embedded import EmbeddedStore
 from loaders.worksheet import (
@@ -26,6 +25,7 @@ from loaders.worksheet import (
     heading_path,
 )
 from tests.conftest import EXAMPLES, SEED
+from tests.support.stores import bolt_with, embedded_with
 
 SEED_TITLE = "阿荣旗“科技兴旗”三年行动实施方案"
 SEED_DOC = "阿政办发〔2021〕32号"
@@ -44,20 +44,13 @@ def extracts() -> list[PlanExtract]:
 
 @pytest.fixture(scope="module")
 def nx_store(tmp_path_factory: pytest.TempPathFactory, extracts: list[PlanExtract]) -> EmbeddedStore:
-    store = EmbeddedStore(tmp_path_factory.mktemp("exports") / "s.plankg")
-    for e in extracts:
-        store.load(e)
-    return store
+    return embedded_with(tmp_path_factory.mktemp("exports") / "s.plankg", extracts)
 
 
 @pytest.fixture(scope="module")
 def bolt_store(request: pytest.FixtureRequest, extracts: list[PlanExtract]) -> Iterator[Store]:
-    store = open_store(request.getfixturevalue("bolt_uri"))
-    store.reset()
-    for e in extracts:
-        store.load(e)
-    yield store
-    store.close()
+    with bolt_with(request.getfixturevalue("bolt_uri"), extracts) as store:
+        yield store
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("bolt", marks=pytest.mark.bolt)])

@@ -9,11 +9,11 @@ import pytest
 
 from graph.errors import BadParameter, NotFound
 from graph.model import PlanExtract, normalise_text
-from graph.stores import open_store
 from graph.stores.base import Store
 from graph.stores.embedded import EmbeddedStore
 from queries import lookups
 from tests.conftest import EXAMPLES, SEED
+from tests.support.stores import bolt_with, embedded_with
 
 
 def _extracts() -> list[PlanExtract]:
@@ -29,20 +29,13 @@ def extracts() -> list[PlanExtract]:
 
 @pytest.fixture(scope="module")
 def nx_store(tmp_path_factory: pytest.TempPathFactory, extracts: list[PlanExtract]) -> EmbeddedStore:
-    store = EmbeddedStore(tmp_path_factory.mktemp("lookups") / "s.plankg")
-    for e in extracts:
-        store.load(e)
-    return store
+    return embedded_with(tmp_path_factory.mktemp("lookups") / "s.plankg", extracts)
 
 
 @pytest.fixture(scope="module")
 def bolt_loaded(request: pytest.FixtureRequest, extracts: list[PlanExtract]) -> Iterator[Store]:
-    store = open_store(request.getfixturevalue("bolt_uri"))
-    store.reset()
-    for e in extracts:
-        store.load(e)
-    yield store
-    store.close()
+    with bolt_with(request.getfixturevalue("bolt_uri"), extracts) as store:
+        yield store
 
 
 @pytest.fixture(scope="module", params=["embedded", pytest.param("bolt", marks=pytest.mark.bolt)])
