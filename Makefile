@@ -46,7 +46,7 @@ bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks.run
 
 docs: $(DEVSTAMP)
-	$(BIN)/python -m queries.docs > docs/queries.md
+	$(BIN)/python -m api.catalog_docs > docs/queries.md
 
 # The explorer page's front-end libraries: from the npm registry into api/static/vendor (ignored).
 WEB_VENDOR := api/static/vendor/cytoscape.min.js

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from api.catalog_docs import render
 from queries import catalog
-from queries.docs import render
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "queries.md"
 
 
 def test_docs_queries_md_is_not_stale():
     assert DOC.read_text(encoding="utf-8") == render(), (
-        "docs/queries.md is stale: run `make docs` (python -m queries.docs -o docs/queries.md)"
+        "docs/queries.md is stale: run `make docs` (python -m api.catalog_docs -o docs/queries.md)"
     )
 
 
