@@ -1,4 +1,4 @@
-"""Entity lookups (queries/lookups.py) on the seed plan: right answers, same rows on both stores."""
+"""Entity lookups (queries/lookups/) on the seed plan: right answers, same rows on both stores."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Entity lookups: departments, industry chains, tasks and plans (queries/lookups.py)."""
+"""Entity lookups: departments, industry chains, tasks and plans (queries/lookups/)."""
 
 from __future__ import annotations
 
