@@ -221,6 +221,15 @@ class Loaded(BaseModel):
     replaced: bool = Field(description="True when an earlier version of this plan was replaced.")
 
 
+class LoadedBatch(BaseModel):
+    loaded: list[Loaded] = Field(description="One entry per uploaded document, in upload order.")
+
+
+class Dropped(BaseModel):
+    plan_id: str
+    dropped: bool
+
+
 class Health(BaseModel):
     model_config = ConfigDict(extra="allow")
 

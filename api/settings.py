@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("max_upload_bytes", "PLANKG_API_MAX_UPLOAD_BYTES"),
         description="Largest accepted upload in bytes (default 20 MB); larger uploads answer 413.",
     )
+    max_batch_files: int = Field(
+        default=200,
+        ge=1,
+        validation_alias=AliasChoices("max_batch_files", "PLANKG_API_MAX_BATCH_FILES"),
+        description="Most documents in one POST /plans/batch (default 200); more answer 400.",
+    )
     default_limit: int = Field(
         default=50,
         ge=1,
