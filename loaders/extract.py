@@ -78,14 +78,17 @@ def extract_text(
         heads = paragraph_headings(lines, hdr.body_start, reg)
     nodes = heading_nodes(norm, heads)
     add_rows(nodes, rows)
-    first_is_lead = bool(FIRST_IS_LEAD_RE.search(norm))
+    # every FIRST_IS_LEAD_RE match holds 为牵头 and every GROUP_RULE match 任务由 or 任务均由: the
+    # substring tests are exact guards, far cheaper than the regexes on text that has neither
+    first_is_lead = "为牵头" in norm and bool(FIRST_IS_LEAD_RE.search(norm))
+    any_group = "任务由" in norm or "任务均由" in norm
     group_rules: list[tuple[int, Annotation, set[str] | None]] = []
     for k, n in enumerate(nodes):
         if n.annotations:
             continue
         own = norm[n.start: n.end]
         spans: list[tuple[int, int]] = []
-        for m in GROUP_RULE.finditer(own):
+        for m in GROUP_RULE.finditer(own) if any_group else ():
             # 以上任务由A牵头,B配合 / 第4、5项任务由…: roles for the tasks of the group, not this one
             spans.append((m.start(), m.end()))
             numbers = set(re.findall(r"\d+", m.group("nums"))) if m.group("nums") else None
@@ -148,7 +151,7 @@ def extract_text(
         if i not in task_set and not n.children and not PHASE_SECTION.search(nodes[n.parent].title if n.parent is not None else n.title):
             for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
                 targets.append(_target(t, None, len(targets)))
-    for t in indicator_targets(lines):  # 主要发展指标 tables: one target per indicator and year
+    for t in indicator_targets(lines) if "指标" in norm else ():  # 主要发展指标 tables: one target per indicator and year
         targets.append(_target(t, None, len(targets)))
     targets.sort(key=lambda t: t.span[0])
     departments = _departments(written, canon)

@@ -85,7 +85,7 @@ def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int 
         t = ln.text
         # a 专栏 box (专栏1 …重点工程, then numbered project lines up to a blank line) is part of
         # the task it follows: its numbered lines are not tasks
-        if _BOX.match(t):
+        if "专栏" in t and _BOX.match(t):
             in_box = True
             continue
         if in_box:

@@ -9,6 +9,7 @@ HTML and docx tables arrive as tab-separated rows (loaders.io); text documents h
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from loaders.departments import Registry, looks_like_department, split_names
@@ -89,14 +90,28 @@ def _header_kinds(cells: list[str]) -> list[str] | None:
 _HEADER_HINT = re.compile(r"牵头|责任单位|责任部门|配合|协办|主责|负责单位|实施单位|承办单位")
 
 
+_CELL_HEADER_LINE = re.compile(r"^[^\S\n]*(?:序号|编号|序)[^\S\n]*$", re.M)
+
+
 def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableRow]:
     rows: list[TableRow] = []
     if not _HEADER_HINT.search(text):
         return rows
+    # a table starts only on a line that names a role column or is 序号 alone: those lines are
+    # found by two scans of the text, and the loop below jumps from one to the next
+    starts = [ln.start for ln in lines]
+    cand = sorted({bisect_right(starts, m.start()) - 1 for rx in (_HEADER_HINT, _CELL_HEADER_LINE)
+                   for m in rx.finditer(text)})
+    c = 0
     i = 0
     n = len(lines)
     table_no = 0
     while i < n:
+        while c < len(cand) and cand[c] < i:
+            c += 1
+        if c == len(cand):
+            break
+        i = cand[c]
         line = lines[i]
         t = line.text
         if not t.strip() or len(t) > 200:
