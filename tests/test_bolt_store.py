@@ -13,6 +13,7 @@ import networkx as nx
 import pytest
 from neo4j import exceptions as nex
 
+from graph.dialect import run_pull_bytes
 from graph.errors import StoreError, StoreUnavailable
 from graph.model import PlanExtract, task_id
 from graph.stores.bolt import BoltStore
@@ -192,6 +193,25 @@ def test_cypher_errors_are_one_line_and_the_store_stays_usable(bolt_store: BoltS
     msg = str(err.value)
     assert "broken-query" in msg and bolt_store.uri in msg and "\n" not in msg
     assert bolt_store.counts() == {"nodes": 0, "relations": 0}
+
+
+def boundary_value(total: int) -> str:
+    """A string that makes FalkorDB's statement `CYPHER s='…' RETURN $s AS s` `total` bytes long
+    (Chinese and ASCII, like the plan rows that first hit the boundary)."""
+    room = total - len("CYPHER s='' RETURN $s AS s")
+    return "中" * (room // 6) + "a" * (room - room // 6 * 3)
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 5, 9])
+def test_statements_on_falkordbs_4k_read_boundary_round_trip(bolt_store: BoltStore, k: int) -> None:
+    """FalkorDB dropped the connection when a statement's RUN + PULL bytes were a multiple of 4096
+    (30 CONCERNS rows of plan 00188 in the 10k benchmark corpus: an 8169-byte statement); the
+    dialect pads such statements. k = 5 and 9 are past the driver's 16 KB chunk (2 and 3 chunks)."""
+    total = next(n for n in range(4096 * k - 40, 4096 * k) if run_pull_bytes("x" * n) == 4096 * k)
+    value = boundary_value(total)
+    assert len(f"CYPHER s='{value}' RETURN $s AS s".encode()) == total
+    assert bolt_store.read("boundary", "RETURN $s AS s", {"s": value}) == [{"s": value}]
+    assert bolt_store.counts() == {"nodes": 0, "relations": 0}  # the connection still answers
 
 
 def test_connecting_again_finds_the_schema_in_place(bolt_uri: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from neo4j import exceptions as nex
 
 from graph import cypher
-from graph.dialect import Dialect, FalkorDialect, Server, literal
+from graph.dialect import Dialect, FalkorDialect, Server, literal, run_pull_bytes
 from graph.errors import StoreError, StoreUnavailable
 from graph.model import (
     Coverage,
@@ -176,6 +176,24 @@ def test_falkordb_branch_sends_escaped_literals_and_no_bolt_parameters() -> None
     batches = list(dialect.batches(rows))
     assert sum(len(b) for b in batches) == 2000 and len(batches) > 1
     assert all(len(literal(b).encode()) <= dialect.max_bytes + 2 for b in batches)  # type: ignore[operator]
+
+
+def test_falkordb_statements_stay_off_the_4k_read_boundary() -> None:
+    """No statement's RUN + PULL bytes land near a multiple of 4096 (FalkorDB drops the connection
+    there): sizes across one, two and three driver chunks, ASCII and Chinese; only spaces added."""
+    dialect = FalkorDialect(Server("FalkorDB", "4.x"))
+    assert run_pull_bytes("x" * 4073) == 4096 and run_pull_bytes("x" * 20455) == 20480
+    base = len("CYPHER s='' RETURN $s AS s")
+    for boundary in (4073, 8169, 16361, 20455, 32743):
+        for total in range(boundary - 12, boundary + 12):
+            for chinese in (0, (total - base) // 6):
+                value = "中" * chinese + "a" * (total - base - 3 * chinese)
+                text, _ = dialect.statement("RETURN $s AS s", {"s": value})
+                off = run_pull_bytes(text) % 4096
+                assert 8 < off < 4088, (total, chinese)
+                assert text.rstrip(" ") == f"CYPHER s='{value}' RETURN $s AS s"
+    # the Neo4j branch sends the text as given
+    assert Dialect(NEO4J).statement("x" * 4073)[0] == "x" * 4073
 
 
 def test_falkordb_load_sends_no_bolt_parameters() -> None:
