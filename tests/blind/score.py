@@ -1,4 +1,4 @@
-"""Score the extractor on the blind documents: `python -m tests.blind.score [-v] [STEM...]`.
+"""Score the extractor on the blind documents: `python -m tests.blind.score [-v] [--dir D] [STEM...]`.
 
 The documents in this folder were written without reading the loader (see README.md); this
 script runs the public pipeline on each (`loaders.extract_path`, then `loaders.evaluate.evaluate`
@@ -9,7 +9,8 @@ against `<stem>.gold.json`) and prints one row per document:
 - lead / supp / role F1: (task, role, department) triples, per role and together;
 - target F1: targets matched on task, value, unit and text.
 
-`-v` also lists every difference the evaluator reports. The exit status is 0 whatever the scores
+`-v` also lists every difference the evaluator reports. `--dir D` scores the documents of another
+folder (relative to this one, e.g. `--dir round3`, or absolute) instead of this folder's. The exit status is 0 whatever the scores
 (it is a measuring tool; tests built on it decide the thresholds).
 """
 
@@ -25,14 +26,15 @@ from loaders.evaluate import Score, evaluate, load_gold
 HERE = Path(__file__).resolve().parent
 
 
-def documents(stems: list[str] | None = None) -> list[tuple[Path, Path]]:
-    """(document, gold) pairs of this folder, sorted by name; `stems` narrows the set."""
+def documents(stems: list[str] | None = None, folder: Path = HERE) -> list[tuple[Path, Path]]:
+    """(document, gold) pairs of `folder` (this one by default), sorted by name; `stems` narrows
+    the set."""
     pairs = []
-    for gold in sorted(HERE.glob("*.gold.json")):
+    for gold in sorted(folder.glob("*.gold.json")):
         stem = gold.name[: -len(".gold.json")]
         if stems and stem not in stems:
             continue
-        docs = [p for p in HERE.glob(stem + ".*") if p != gold and not p.name.endswith(".json")]
+        docs = [p for p in folder.glob(stem + ".*") if p != gold and not p.name.endswith(".json")]
         if len(docs) != 1:
             raise SystemExit(f"{gold.name}: expected one document named {stem}.*, found {len(docs)}")
         pairs.append((docs[0], gold))
@@ -60,12 +62,21 @@ def score_one(doc: Path, gold_path: Path) -> tuple[dict[str, object], list[str]]
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args
+    folder = HERE
+    if "--dir" in args:
+        i = args.index("--dir")
+        if i + 1 >= len(args):
+            raise SystemExit("--dir needs a folder")
+        folder = HERE / args.pop(i + 1)  # an absolute path replaces HERE
+        args.pop(i)
+        if not folder.is_dir():
+            raise SystemExit(f"--dir: no folder {folder}")
     stems = [a for a in args if not a.startswith("-")]
     cols = ["document", "tasks", "task", "lead", "supp", "role", "target", "tfields"]
     widths = [38, 7, 6, 6, 6, 6, 6, 7]
     print(" ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)))
     print(" ".join("-" * w for w in widths))
-    for doc, gold in documents(stems or None):
+    for doc, gold in documents(stems or None, folder):
         try:
             row, details = score_one(doc, gold)
         except PlankgError as e:  # a document the loader refuses is a row, not a crash
