@@ -30,14 +30,54 @@ DEADLINE_KEYS = "完成时限|完成时间|时间节点|时限要求|完成期�
 _ALL_KEYS = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
 #: `牵头单位:` or `【牵头单位】` (the key in black brackets, no colon)
 KEY_RE = re.compile(r"【(" + _ALL_KEYS + r")】\s*:?\s*|(" + _ALL_KEYS + r")\s*[:]\s*")
+#: where a KEY_RE match can start: 【 or a key's first two characters. KEY_RE tries all its keys at
+#: every position (~100 ns a character); this alternation of literals is scanned far faster, and
+#: KEY_RE is then tried only where it may match.
+_KEY_HEAD = re.compile("【|" + "|".join(sorted({k[:2] for k in _ALL_KEYS.split("|")})))
+
+
+def key_matches(text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
+    """KEY_RE.finditer(text, pos, endpos), faster: the same matches."""
+    end = len(text) if endpos is None else endpos
+    out: list[re.Match[str]] = []
+    head = _KEY_HEAD.search
+    match = KEY_RE.match
+    while True:
+        c = head(text, pos, end)
+        if c is None:
+            return out
+        m = match(text, c.start(), end)
+        if m:
+            out.append(m)
+            pos = m.end()  # a key is never empty, so the scan always moves on
+        else:
+            pos = c.start() + 1
+
+
+def key_search(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """KEY_RE.search(text, pos, endpos), faster: the same match."""
+    end = len(text) if endpos is None else endpos
+    while True:
+        c = _KEY_HEAD.search(text, pos, end)
+        if c is None:
+            return None
+        m = KEY_RE.match(text, c.start(), end)
+        if m:
+            return m
+        pos = c.start() + 1
+
+
 _KIND = {}
 for _kind, _keys in (("person", PERSON_KEYS), ("lead", LEAD_KEYS), ("resp", RESP_KEYS),
                      ("support", SUPPORT_KEYS), ("deadline", DEADLINE_KEYS)):
     for _k in _keys.split("|"):
         _KIND[_k] = _kind
 
+# every alternative starts with a plain character, so the regex engine skips to the characters
+# that can start one instead of trying each alternative at every position (same matches as
+# (?:为|是|作为)牵头(?:单位|部门)|…)
 TRIGGER_RE = re.compile(
-    r"(?:为|是|作为)牵头(?:单位|部门)|按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
+    r"为牵头(?:单位|部门)|是牵头(?:单位|部门)|作为牵头(?:单位|部门)|按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
     r"负责(?!人|单位|部门|同志)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
 )
 _TRIGGER_KIND = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
@@ -95,7 +135,7 @@ _REPEATED_LEAD = re.compile(r"(?:共同|联合)(?:牵头|负责)$")
 def parse_keyed(seg: str, reg: Registry) -> Roles:
     """`牵头单位:A、B;配合单位:C` (keys in any order, any separators between the roles)."""
     r = Roles()
-    keys = list(KEY_RE.finditer(seg))
+    keys = key_matches(seg)
     for i, m in enumerate(keys):
         kind = _KIND[m.group(1) or m.group(2)]
         value = seg[m.end(): keys[i + 1].start() if i + 1 < len(keys) else len(seg)]
@@ -306,14 +346,14 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     for m in BRACKET_RE.finditer(text) if has_bracket else ():
         inner = m.group(1)
         if _ROLE_HINT.search(inner):
-            r = parse_keyed(inner, reg) if KEY_RE.search(inner) else parse_sentence(inner, reg)
+            r = parse_keyed(inner, reg) if key_search(inner) else parse_sentence(inner, reg)
         else:
             r = _bare_list(text, m, reg)
         start = m.start()
         if r.empty() and _BARE_DUTY.fullmatch(inner.strip()):
             # 州国资委、州文化和旅游局(按职责分工负责): the parties stand before the bracket
             clause = max([text.rfind(c, 0, m.start()) + 1 for c in "。;\n"] + [taken[-1][1] if taken else 0])
-            if not KEY_RE.search(text, clause, m.start()):  # 责任单位:A(负责) is read as a keyed line
+            if not key_search(text, clause, m.start()):  # 责任单位:A(负责) is read as a keyed line
                 start = clause
                 r = parse_sentence(text[start: m.start()] + inner, reg)
         if r.deadline is None and not r.empty():
@@ -327,7 +367,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     # keys outside the brackets already read: only when some colon lies outside them
     outside = text.count(":") + text.count("】") - sum(
         text.count(":", a, b) + text.count("】", a, b) for a, b in taken)
-    keyed = [m for m in KEY_RE.finditer(text) if not _in(taken, m.start())] if outside > 0 else []
+    keyed = [m for m in key_matches(text) if not _in(taken, m.start())] if outside > 0 else []
     i = 0
     while i < len(keyed):
         s = keyed[i].start()

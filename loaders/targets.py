@@ -32,7 +32,7 @@ _QTY_BODY = (
 )
 QTY_RE = re.compile(r"(?<![\d.第])" + _QTY_BODY)
 _QTY_AT = re.compile(_QTY_BODY)
-_NUM_CHAR = re.compile(rf"[\d{CN_NUM}]+")
+_NUM_CHAR = re.compile(rf"[\d{CN_NUM}][\d{CN_NUM}]*")  # not [..]+: a leading class lets the engine skip ahead
 #: characters that may follow a number inside a quantity: a unit's first character, a range mark,
 #: 余/多, or a decimal point
 _AFTER_NUMBER = frozenset("".join(u[0] for u in BASE_UNITS) + "万亿千—–-~至到余多."

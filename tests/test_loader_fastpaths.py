@@ -1,0 +1,44 @@
+"""The loader's fast paths must find exactly what the plain regexes they replace find."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+from loaders.roles import _ALL_KEYS, KEY_RE, TRIGGER_RE, key_matches, key_search
+
+ROOT = Path(__file__).resolve().parent
+#: TRIGGER_RE as first written; the module's version is reordered for speed
+TRIGGER_PLAIN = re.compile(
+    r"(?:为|是|作为)牵头(?:单位|部门)|按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
+    r"负责(?!人|单位|部门|同志)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
+)
+
+
+def _texts() -> list[str]:
+    rng = random.Random(9)
+    keys = _ALL_KEYS.split("|")
+    bits = [*keys, ":", ": ", "【", "】", "\n", "、", "县发改委", "主", "责", "配", "牵头单位", "为", "是", "作为",
+            "按照", "职责分工", "负责人", "单位", "部门", " ", "协助", "配合单位"]
+    made = ["".join(rng.choice(bits) for _ in range(rng.randrange(1, 25))) for _ in range(3000)]
+    files = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "blind").glob("*.txt"))]
+    return made + [p.read_bytes().decode("utf-8", "ignore") for p in files]
+
+
+def _sig(ms: list[re.Match[str]]) -> list[tuple[tuple[int, int], str | None, str | None]]:
+    return [(m.span(), m.group(1), m.group(2)) for m in ms]
+
+
+def test_key_matches_is_key_re_finditer() -> None:
+    for text in _texts():
+        assert _sig(key_matches(text)) == _sig(list(KEY_RE.finditer(text))), text
+        for pos, end in ((1, len(text)), (0, len(text) // 2), (len(text) // 3, len(text) - 1)):
+            got = key_search(text, pos, max(pos, end))
+            want = KEY_RE.search(text, pos, max(pos, end))
+            assert (got and got.span()) == (want and want.span()), text
+
+
+def test_trigger_re_reordered_finds_the_same() -> None:
+    for text in _texts():
+        assert [m.span() for m in TRIGGER_RE.finditer(text)] == [m.span() for m in TRIGGER_PLAIN.finditer(text)], text
