@@ -1,11 +1,17 @@
-"""The embedded store: a NetworkX MultiDiGraph persisted to one file.
+"""The embedded store: a NetworkX MultiDiGraph persisted to one file (see graph.stores.storefile).
 
-Writes take an exclusive lock (fcntl on `<file>.lock`), build the new graph in memory, pickle it
-to a temporary file beside the store and rename it over the old one, so a reader or a killed
-process only ever sees the old or the new graph. Readers take a shared lock while they read the
-file and reuse the graph they hold while the file is unchanged.
+A write takes an exclusive lock (fcntl on `<file>.lock`), catches up with the file, builds the next
+graph version copy-on-write (graph.stores.graphedit: the plan's own nodes and relations, not the
+whole graph) and either appends one fsync'd journal entry to the file or, now and then, rewrites
+the snapshot to a temp file renamed over the old one (compaction). Either way a reader or a
+killed writer only ever sees the old or the new graph: an entry counts once it is complete.
 
-The file is a pickle: open only stores you trust.
+Readers take a shared lock while they read and keep the graph they hold while the file is
+unchanged (inode, mtime, size: no lock needed); when entries were appended they replay only
+those. A published graph is never changed (the query layer caches per graph object): every change
+makes a new graph object and bumps `version`.
+
+The file holds pickles: open only stores you trust.
 """
 
 from __future__ import annotations
@@ -13,38 +19,56 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
-import hashlib
 import os
 import pickle
-import re
-import tempfile
+import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import networkx as nx
 
 from graph.errors import StoreError
 from graph.model import PlanExtract
-from graph.records import PlanRecords, plan_records
+from graph.records import plan_records
+from graph.stores import storefile
 from graph.stores.base import LoadResult, Store
+from graph.stores.graphedit import Draft, PlanRows, plan_rows
+from graph.stores.storefile import Entry
 
-FORMAT = "plankg-embedded/1"
-#: file layout: MAGIC, the sha256 of the payload, the payload (a pickle). The checksum turns a
-#: damaged file (a flipped byte still unpickles, as a wrong graph) into a one-line error.
-MAGIC = b"PLANKG-EMBEDDED/1\n"
-DIGEST_SIZE = 32
-OWNED = "plan"
+FORMAT = "plankg-embedded/1"  # the graph's own `format` attribute (the file's layout: storefile.MAGIC)
+MAGIC = storefile.MAGIC
+#: compact when the journal would pass this fraction of the snapshot (and JOURNAL_MIN bytes):
+#: opening then replays at most about half a store's worth of entries
+COMPACT_RATIO = 0.5
+JOURNAL_MIN = 1 << 20
+
+Stamp = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class _State:
+    """One graph version and the file bytes it came from."""
+
+    graph: nx.MultiDiGraph
+    stamp: Stamp | None      # the file's (inode, mtime, size) when read; None: no file
+    journal_start: int = 0   # where the snapshot ends and the journal starts
+    end: int = 0             # just past the last committed entry
+    legacy: bool = False     # a PLANKG-EMBEDDED/1 file: the next write rewrites it
 
 
 class EmbeddedStore(Store):
     kind = "embedded"
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, compact_ratio: float = COMPACT_RATIO,
+                 journal_min: int = JOURNAL_MIN) -> None:
         self.path = Path(path)
         self.uri = str(self.path)
-        self._graph: nx.MultiDiGraph | None = None
-        self._stamp: tuple[int, int, int] | None = None
+        self.compact_ratio, self.journal_min = compact_ratio, journal_min
+        self._state: _State | None = None
+        # one thread of this process at a time reads the file or writes; readers that find it
+        # busy keep the version they hold instead of waiting (see graph())
+        self._mutex = threading.Lock()
         #: bumped whenever the graph held in memory changes; query caches key on it
         self.version = 0
 
@@ -62,133 +86,150 @@ class EmbeddedStore(Store):
         finally:
             os.close(fd)
 
-    def _file_stamp(self) -> tuple[int, int, int] | None:
+    def _file_stamp(self) -> Stamp | None:
         try:
             st = self.path.stat()
         except FileNotFoundError:
             return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+        return _stamp(st)
 
-    def _read_file(self) -> nx.MultiDiGraph:
+    def _publish(self, state: _State) -> _State:
+        if self._state is None or state.graph is not self._state.graph:
+            self.version += 1
+        self._state = state
+        return state
+
+    def _refresh(self) -> _State:
+        """The file's current state (under the lock and the mutex): the held one if the file is
+        unchanged, the held one plus newly appended entries, or a full read."""
         stamp = self._file_stamp()
+        held = self._state
         if stamp is None:
-            graph = nx.MultiDiGraph(format=FORMAT)
-        elif stamp == self._stamp and self._graph is not None:
-            return self._graph
-        else:
-            try:
-                payload = _checked_payload(self.path)
-                with _gc_paused():
-                    graph = pickle.loads(payload)
-            except StoreError:
-                raise
-            except Exception as e:  # a damaged pickle raises almost anything: TypeError, MemoryError, ImportError...
-                reason = (str(e).splitlines() or [""])[0] or type(e).__name__
-                raise StoreError(f"the embedded store {self.path} is unreadable: {reason}") from e
-            if not isinstance(graph, nx.MultiDiGraph) or graph.graph.get("format") != FORMAT:
-                raise StoreError(f"{self.path} is not a plankg embedded store")
-        self._graph, self._stamp = graph, stamp
-        self.version += 1
-        return graph
-
-    def _remove_stale_temps(self) -> None:
-        """Delete temp files a killed writer left behind. Called only under the exclusive lock, when
-        no writer of this store can be mid-write; the pattern (mkstemp's 8 random characters) never
-        matches another store's temp files."""
-        stale = re.compile(re.escape(f".{self.path.name}.") + r"[a-z0-9_]{8}")
-        with contextlib.suppress(OSError):
-            for p in self.path.parent.iterdir():
-                if stale.fullmatch(p.name):
-                    with contextlib.suppress(OSError):
-                        p.unlink()
-
-    def _write_file(self, graph: nx.MultiDiGraph) -> None:
-        self._remove_stale_temps()
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            if held is not None and held.stamp is None:
+                return held
+            return self._publish(_State(nx.MultiDiGraph(format=FORMAT), None))
+        if held is not None and held.stamp == stamp:
+            return held
         try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(MAGIC + bytes(DIGEST_SIZE))
-                sink = _HashingWriter(fh)
-                pickle.dump(graph, sink, protocol=pickle.HIGHEST_PROTOCOL)
-                fh.seek(len(MAGIC))
-                fh.write(sink.digest())
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            with _gc_paused():
+                if (held is not None and held.stamp is not None and not held.legacy
+                        and held.stamp[0] == stamp[0] and stamp[2] >= held.end):
+                    # the same snapshot (a rewrite makes a new inode): entries were appended
+                    journal = storefile.read_journal(self.path, storefile.read_from(self.path, held.end),
+                                                     held.end)
+                    graph = _replay(held.graph, journal.entries)
+                    return self._publish(_State(graph, stamp, held.journal_start, journal.end))
+                return self._publish(self._read_whole(stamp))
+        except StoreError:
             raise
-        self._graph, self._stamp = graph, self._file_stamp()
-        self.version += 1
+        except Exception as e:  # a damaged pickle raises almost anything: TypeError, MemoryError, ImportError...
+            reason = (str(e).splitlines() or [""])[0] or type(e).__name__
+            raise StoreError(f"the embedded store {self.path} is unreadable: {reason}") from e
+
+    def _read_whole(self, stamp: Stamp) -> _State:
+        data = self.path.read_bytes()
+        snap = storefile.read_snapshot(self.path, data)
+        graph = pickle.loads(snap.payload)
+        if not isinstance(graph, nx.MultiDiGraph) or graph.graph.get("format") != FORMAT:
+            raise StoreError(f"{self.path} is not a plankg embedded store")
+        journal = storefile.read_journal(self.path, memoryview(data)[snap.journal_start:], snap.journal_start)
+        return _State(_replay(graph, journal.entries), stamp, snap.journal_start, journal.end, snap.legacy)
 
     def graph(self) -> nx.MultiDiGraph:
         """The current graph; do not mutate it."""
-        # Writers replace the file by rename, so an unchanged stamp means the graph held is
-        # current: no lock needed for the common case of a server answering many reads.
-        if self._graph is not None and self._stamp is not None and self._file_stamp() == self._stamp:
-            return self._graph
-        with self._lock(exclusive=False):
-            return self._read_file()
+        # Writers only append to a file or replace it by rename, so an unchanged stamp means the
+        # graph held is current: no lock needed for the common case of a server answering reads.
+        held = self._state
+        if held is not None and held.stamp is not None and self._file_stamp() == held.stamp:
+            return held.graph
+        if not self._mutex.acquire(blocking=held is None):
+            # another thread of this process is writing (or catching up): the version held is
+            # complete, and is what the store was before that write
+            assert held is not None
+            return held.graph
+        try:
+            with self._lock(exclusive=False):
+                return self._refresh().graph
+        finally:
+            self._mutex.release()
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[nx.MultiDiGraph]:
-        with self._lock(exclusive=True), _gc_paused():
-            graph = self._read_file().copy()
-            yield graph
-            self._write_file(graph)
+    def _writing(self) -> Iterator[tuple[_State, Draft]]:
+        with self._mutex, self._lock(exclusive=True), _gc_paused():
+            state = self._refresh()
+            yield state, Draft(state.graph)
+
+    def _commit(self, state: _State, draft: Draft, entry: Entry, records: int) -> None:
+        """Persist the draft: one journal entry, or a new snapshot when the journal would grow
+        past its share of the file (or there is no journal to append to)."""
+        size = state.journal_start  # a snapshot's size stands for the store's
+        # a batch that clearly outweighs the store (a plan has ~2 relations per node) goes to a
+        # snapshot without encoding an entry first
+        if state.stamp is None or state.legacy or records > 4 * len(state.graph):
+            self._write_snapshot(draft)
+            return
+        data = storefile.encode_entry(entry)
+        journal = state.end - state.journal_start + len(data)
+        if journal > max(self.journal_min, self.compact_ratio * size):
+            self._write_snapshot(draft)
+            return
+        st = storefile.append(self.path, data, state.end)
+        self._publish(_State(draft.g, _stamp(st), state.journal_start, state.end + len(data)))
+
+    def _write_snapshot(self, draft: Draft) -> None:
+        st, start = storefile.write_snapshot(self.path, draft.g)
+        self._publish(_State(draft.g, _stamp(st), start, start))
+
+    def compact(self) -> None:
+        """Rewrite the snapshot now, with an empty journal (e.g. before copying the file)."""
+        with self._writing() as (state, draft):
+            if state.stamp is not None and (state.end > state.journal_start or state.legacy):
+                self._write_snapshot(draft)
 
     # -- Store ---------------------------------------------------------------------------
     def load(self, extract: PlanExtract) -> LoadResult:
         rec = plan_records(extract)
-        with self._writing() as g:
-            replaced = bool(g.nodes.get(rec.plan_id, {}).get("loaded"))
-            if replaced:  # a plan never loaded (or only referenced) owns nothing: skip the O(E) scan
-                _remove_plan(g, rec.plan_id, keep_plan_node=True)
-            _apply(g, rec)
+        rows = plan_rows(rec)
+        with self._writing() as (state, draft):
+            replaced = draft.load(rows)
+            self._commit(state, draft, ("load", [rows]), rec.size)
         return LoadResult(rec.plan_id, extract.plan.title, rec.doc_id, len(rec.nodes),
                           len(rec.relations), replaced)
 
     def load_many(self, extracts: Iterable[PlanExtract]) -> list[LoadResult]:
-        """Write many documents under one lock and one file rewrite.
+        """Write many documents under one lock and one write to the file.
 
-        `load` rewrites the whole file per document, so loading n plans one by one costs O(n^2);
-        here the graph is copied and written once. The batch is one transaction: records for
-        every document are built before the graph is touched, and if anything fails nothing is
-        written, so no document is ever half-written (retry the documents one by one with `load`
-        to find the bad one). A plan that appears twice in the batch ends as its last version.
+        The batch is one transaction: records for every document are built before the graph is
+        touched, and if anything fails nothing is written, so no document is ever half-written
+        (retry the documents one by one with `load` to find the bad one). A small batch is one
+        journal entry; a batch big against the store rewrites the snapshot. A plan that appears
+        twice in the batch ends as its last version.
         """
         prepared = [(ex, plan_records(ex)) for ex in extracts]
         results: list[LoadResult] = []
         if not prepared:
             return results
-        with self._writing() as g:
-            before = {r.plan_id for _, r in prepared if g.nodes.get(r.plan_id, {}).get("loaded")}
-            _remove_plans(g, before)  # one scan for all replaced plans, not one per plan
-            seen: set[str] = set()
+        rows: list[PlanRows] = []
+        with self._writing() as (state, draft):
             for ex, rec in prepared:
-                if rec.plan_id in seen:  # twice in one batch: the later version wins
-                    _remove_plan(g, rec.plan_id, keep_plan_node=True)
-                replaced = rec.plan_id in before or rec.plan_id in seen
-                seen.add(rec.plan_id)
-                _apply(g, rec)
+                rows.append(plan_rows(rec))
+                replaced = draft.load(rows[-1])
                 results.append(LoadResult(rec.plan_id, ex.plan.title, rec.doc_id, len(rec.nodes),
                                           len(rec.relations), replaced))
+            self._commit(state, draft, ("load", rows), sum(rec.size for _, rec in prepared))
         return results
 
     def drop_plan(self, plan_id: str) -> bool:
-        with self._lock(exclusive=True):
-            current = self._read_file()
-            if not current.nodes.get(plan_id, {}).get("loaded"):
+        with self._writing() as (state, draft):
+            if not draft.drop(plan_id):
                 return False
-            g = current.copy()
-            _remove_plan(g, plan_id, keep_plan_node=False)
-            self._write_file(g)
+            self._commit(state, draft, ("drop", plan_id), 0)
         return True
 
     def reset(self) -> None:
-        with self._lock(exclusive=True):
-            self._write_file(nx.MultiDiGraph(format=FORMAT))
+        with self._mutex, self._lock(exclusive=True):
+            st, start = storefile.write_snapshot(self.path, nx.MultiDiGraph(format=FORMAT))
+            self._publish(_State(nx.MultiDiGraph(format=FORMAT), _stamp(st), start, start))
 
     def to_networkx(self) -> nx.MultiDiGraph:
         return self.graph()
@@ -199,10 +240,28 @@ class EmbeddedStore(Store):
         return out
 
 
+def _stamp(st: os.stat_result) -> Stamp:
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def _replay(graph: nx.MultiDiGraph, entries: list[Entry]) -> nx.MultiDiGraph:
+    """The graph after `entries`, exactly as their writers built it (the same Draft operations)."""
+    if not entries:
+        return graph
+    draft = Draft(graph)
+    for entry in entries:
+        if entry[0] == "load":
+            for rows in entry[1]:
+                draft.load(rows)
+        else:
+            draft.drop(entry[1])
+    return draft.g
+
+
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Copying, unpickling or building a graph allocates millions of dicts and no garbage;
-    the cyclic collector would scan them again and again (half the time of a copy)."""
+    """Unpickling or replaying a graph allocates millions of dicts and no garbage;
+    the cyclic collector would scan them again and again."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -210,72 +269,3 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
-
-
-def _remove_plan(g: nx.MultiDiGraph, pid: str, *, keep_plan_node: bool) -> None:
-    _remove_plans(g, {pid}, keep_plan_node=keep_plan_node)
-
-
-def _remove_plans(g: nx.MultiDiGraph, pids: set[str], *, keep_plan_node: bool = True) -> None:
-    """Delete what the plans asserted, in one pass over the graph; shared nodes left without
-    relations go too."""
-    if not pids:
-        return
-    doomed_edges = [(u, v, k) for u, v, k, p in g.edges(keys=True, data=OWNED) if p in pids]
-    touched = {n for u, v, _ in doomed_edges for n in (u, v)}
-    g.remove_edges_from(doomed_edges)
-    g.remove_nodes_from([n for n, p in g.nodes(data=OWNED) if p in pids and n not in pids])
-    for pid in pids & set(g):
-        if keep_plan_node or g.in_degree(pid) > 0:
-            # another plan still IMPLEMENTS this one: it stays, as a reference only
-            title = g.nodes[pid].get("title")
-            g.nodes[pid].clear()
-            g.nodes[pid].update({"id": pid, "label": "Plan", "title": title})
-        else:
-            g.remove_node(pid)
-    for n in touched:
-        if n in g and n not in pids and OWNED not in g.nodes[n] and g.degree(n) == 0:
-            g.remove_node(n)
-
-
-def _apply(g: nx.MultiDiGraph, rec: PlanRecords) -> None:
-    for node in rec.nodes:
-        attrs = g.nodes[node.id] if node.id in g else None
-        if attrs is None:
-            g.add_node(node.id, label=node.label, **node.props)
-        elif node.label == "Plan" and not node.props.get("loaded"):
-            attrs.setdefault("title", node.props.get("title"))  # reference: never overwrite
-        elif node.label == "Department":
-            merged = sorted(set(attrs.get("aliases", [])) | set(node.props.get("aliases", [])))
-            attrs.update(node.props, aliases=merged)
-        else:
-            attrs.update(node.props, label=node.label)
-    for r in rec.relations:
-        g.add_edge(r.src, r.dst, key=r.key, type=r.type, **r.props)
-
-
-class _HashingWriter:
-    """A file-like sink for pickle.dump that hashes what it writes."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self._fh = fh
-        self._hash = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self._hash.update(data)
-        return self._fh.write(data)
-
-    def digest(self) -> bytes:
-        return self._hash.digest()
-
-
-def _checked_payload(path: Path) -> memoryview:
-    data = path.read_bytes()
-    if not data.startswith(MAGIC):
-        raise StoreError(f"the embedded store {path} is unreadable: not a plankg store file (or one "
-                         "written by an older plankg: delete it and load the plans again)")
-    head = len(MAGIC) + DIGEST_SIZE
-    payload = memoryview(data)[head:]
-    if hashlib.sha256(payload).digest() != data[len(MAGIC):head]:
-        raise StoreError(f"the embedded store {path} is unreadable: damaged (checksum mismatch)")
-    return payload
