@@ -32,22 +32,24 @@ _QTY_BODY = (
 )
 QTY_RE = re.compile(r"(?<![\d.第])" + _QTY_BODY)
 _QTY_AT = re.compile(_QTY_BODY)
-_NUM_CHAR = re.compile(rf"[\d{CN_NUM}][\d{CN_NUM}]*")  # not [..]+: a leading class lets the engine skip ahead
 #: characters that may follow a number inside a quantity: a unit's first character, a range mark,
 #: 余/多, or a decimal point
 _AFTER_NUMBER = frozenset("".join(u[0] for u in BASE_UNITS) + "万亿千—–-~至到余多."
                           + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+#: a maximal run of numeral characters (none just before it, possessive to its end) that is followed
+#: by one of those characters, a space or the end of the text. The leading class lets the regex
+#: engine skip ahead; (?<!N N) after the first character means "no numeral before the run".
+_NUM_RUN = re.compile(
+    rf"[\d{CN_NUM}](?<![\d{CN_NUM}][\d{CN_NUM}])[\d{CN_NUM}]*+"
+    r"(?=[" + "".join(re.escape(c) for c in sorted(_AFTER_NUMBER)) + r" ]|\Z)"
+)
 
 
 def quantities(text: str) -> list[re.Match[str]]:
     """QTY_RE.finditer, faster: the full pattern is tried only where a numeral starts."""
     out: list[re.Match[str]] = []
     end = 0
-    n = len(text)
-    for run in _NUM_CHAR.finditer(text):
-        nxt = run.end()
-        if nxt < n and text[nxt] not in _AFTER_NUMBER and text[nxt] != " ":
-            continue  # 一体化, 2021年: no unit, range mark or decimal can follow
+    for run in _NUM_RUN.finditer(text):  # 一体化, 2021年: no unit, range mark or decimal follows; skipped
         if run.start() and text[run.start() - 1] == "第":
             continue  # 第十二条: an ordinal, and no tail of it (二条) is a count either
         for pos in range(run.start(), run.end()):

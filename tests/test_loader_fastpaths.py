@@ -42,3 +42,59 @@ def test_key_matches_is_key_re_finditer() -> None:
 def test_trigger_re_reordered_finds_the_same() -> None:
     for text in _texts():
         assert [m.span() for m in TRIGGER_RE.finditer(text)] == [m.span() for m in TRIGGER_PLAIN.finditer(text)], text
+
+
+def _quantities_plain(text: str) -> list[re.Match[str]]:
+    """loaders.targets.quantities as first written: every numeral run, tested in Python."""
+    from loaders.targets import _AFTER_NUMBER, _QTY_AT, CN_NUM
+
+    out: list[re.Match[str]] = []
+    end = 0
+    for run in re.finditer(rf"[\d{CN_NUM}]+", text):
+        nxt = run.end()
+        if nxt < len(text) and text[nxt] not in _AFTER_NUMBER and text[nxt] != " ":
+            continue
+        if run.start() and text[run.start() - 1] == "第":
+            continue
+        for pos in range(run.start(), run.end()):
+            if pos < end or (pos and text[pos - 1] in "0123456789.第"):
+                continue
+            m = _QTY_AT.match(text, pos)
+            if m:
+                out.append(m)
+                end = m.end()
+                break
+    return out
+
+
+def test_quantities_is_the_plain_scan() -> None:
+    from loaders.targets import quantities
+
+    rng = random.Random(3)
+    bits = ["1", "20", "3.5", "一", "十", "百", "千", "两", "个", "家", "万", "亿元", "年", "月", "%", " ", "第", "至",
+            "-", "余", "多", "以上", "建成", "到", "一体化", "kW", "条", ".", "2025年", "12345"]
+    made = ["".join(rng.choice(bits) for _ in range(rng.randrange(1, 20))) for _ in range(5000)]
+    for text in made + _texts()[-40:]:
+        assert [m.span() for m in quantities(text)] == [m.span() for m in _quantities_plain(text)], text
+
+
+def test_unvalidated_models_equal_their_validated_round_trip() -> None:
+    """loaders.extract builds tasks, targets and departments without pydantic's validation: each
+    must hold every field in declaration order, with exactly the types validation would give."""
+    from pydantic import BaseModel
+
+    from graph.model import PlanExtract
+    from loaders import extract_path
+
+    files = [*sorted((ROOT / "corpus").glob("*.*")), *sorted((ROOT / "blind").glob("*.txt")),
+             *sorted((ROOT.parent / "examples").glob("*.txt")), ROOT / "data" / "seed.txt"]
+    files = [p for p in files if p.suffix in (".txt", ".html")]
+    assert len(files) > 20
+    for path in files:
+        ex = extract_path(path)
+        for model in [*ex.tasks, *ex.targets, *ex.departments, *ex.phases]:
+            assert isinstance(model, BaseModel)
+            assert list(model.__dict__) == list(type(model).model_fields), (path, model)
+        again = PlanExtract.model_validate({**ex.model_dump(), "text": ex.text})
+        assert repr(again.model_dump()) == repr(ex.model_dump()), path  # repr: 3 vs 3.0, list vs tuple
+        assert again == ex
