@@ -69,8 +69,6 @@ def measure(cls: Any, extracts: list[Any], docs: int, tmp: Path, name: str) -> d
     out["drop_plan"] = _timed([lambda ex=ex: store.drop_plan(ex.plan.id) for ex in tail[: max(3, docs // 4)]])
     out["file_mb"] = path.stat().st_size / 1e6
     out["reopen"] = _timed([lambda: cls(path).graph()])
-    del store
-    gc.collect()
     return out
 
 

@@ -181,18 +181,19 @@ def _temp_files(store: EmbeddedStore) -> list[Path]:
 
 #: faults on each write path: a journal append (encode, write, fsync) and a snapshot rewrite
 #: (pickle to a temp file, fsync, rename)
-FAULTS = [("journal", f) for f in ("pickle.dump", "os.write", "os.fsync")] + [
-    ("snapshot", f) for f in ("pickle.dump", "os.replace", "os.fsync")]
+FAULTS = [f"journal:{f}" for f in ("pickle.dump", "os.write", "os.fsync")] + [
+    f"snapshot:{f}" for f in ("pickle.dump", "os.replace", "os.fsync")]
 
 
-@pytest.mark.parametrize(("path", "fault"), FAULTS)
+@pytest.mark.parametrize("case", FAULTS)
 def test_a_failure_inside_the_write_leaves_the_old_graph(
-    path: str, fault: str, tmp_path: Path, docs: dict[str, PlanExtract], others: list[PlanExtract],
+    case: str, tmp_path: Path, docs: dict[str, PlanExtract], others: list[PlanExtract],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """an exception injected in the write (half a pickle or half an entry written, rename or fsync
     failing) of load, drop_plan, load_many and (snapshot) reset: the file, a fresh reader and the
     writer's own view all keep the old graph; no temp file is left"""
+    path, fault = case.split(":")
     # compact_ratio=0, journal_min=0: every write rewrites the snapshot
     knobs = {} if path == "journal" else {"compact_ratio": 0.0, "journal_min": 0}
     store = EmbeddedStore(tmp_path / "s.plankg", **knobs)
