@@ -52,15 +52,21 @@ MERGE_PLAN_REFERENCES = (
     "ON MATCH SET n.title = coalesce(n.title, r.title)"
 )
 
-#: Departments are shared by every plan of a place. Writing a throwaway property takes the node's
-#: write lock (held to commit on Neo4j) before the aliases are read, so the caller's union of old
-#: and new aliases cannot lose a concurrent load's additions. Then SET_DEPARTMENTS writes it.
-LOCK_DEPARTMENTS = (
+#: Departments are shared by every plan of a place: their aliases are the union, sorted, of every
+#: plan's (rows are {id, props, aliases}, aliases sorted and distinct). Writing a throwaway property
+#: first takes the node's write lock (held to commit on Neo4j) before the old aliases are read, so a
+#: concurrent load's additions cannot be lost. When the old aliases are all among the new ones (a
+#: new department, or the same place's usual names) the row's sorted list is written as it is;
+#: otherwise the union is sorted here, each element placed by the count of those below it (no sort
+#: function in portable Cypher; lists of a few names).
+MERGE_DEPARTMENTS = (
     "UNWIND $rows AS r MERGE (n:`Department` {id: r.id}) "
     "SET n.`_plankg_lock` = true REMOVE n.`_plankg_lock` "
-    "RETURN n.id AS id, coalesce(n.aliases, []) AS aliases"
+    "WITH n, r, coalesce(n.aliases, []) AS old "
+    "WITH n, r, old + [a IN r.aliases WHERE NOT a IN old] AS u "
+    "SET n += r.props, n.aliases = CASE WHEN size(u) = size(r.aliases) THEN r.aliases "
+    "ELSE [i IN range(0, size(u) - 1) | [x IN u WHERE size([y IN u WHERE y < x]) = i][0]] END"
 )
-SET_DEPARTMENTS = "UNWIND $rows AS r MATCH (n:`Department` {id: r.id}) SET n += r.props"
 
 
 def _endpoint(var: str, key: str, label: str | None) -> str:
@@ -80,6 +86,29 @@ def merge_relations(rtype: str, src_label: str | None, dst_label: str | None) ->
         f"MERGE {_endpoint('b', 'dst', dst_label)} "
         f"MERGE (a)-[e:{ident(rtype)} {{plan: r.plan}}]->(b) SET e += r.props"
     )
+
+
+UNWIND_ROWS = "UNWIND $rows AS r "
+
+
+def chain(queries: list[str]) -> str:
+    """Several `UNWIND $rows AS r …` writes as one statement; part i reads `$rows{i}`.
+
+    `WITH count(*)` between parts leaves exactly one row whatever a part wrote (even none), so
+    the next part's UNWIND runs once over its own list and every part sees the ones before it.
+
+    >>> chain([merge_nodes("Task"), merge_nodes("Target")])  # doctest: +NORMALIZE_WHITESPACE
+    'UNWIND $rows0 AS r MERGE (n:`Task` {id: r.id}) SET n += r.props WITH count(*) AS _1
+     UNWIND $rows1 AS r MERGE (n:`Target` {id: r.id}) SET n += r.props'
+    """
+    out = []
+    for i, query in enumerate(queries):
+        if not query.startswith(UNWIND_ROWS) or " RETURN " in query:
+            raise ValueError(f"not a chainable write: {query[:60]!r}")
+        if i:
+            out.append(f"WITH count(*) AS _{i}")
+        out.append(f"UNWIND $rows{i} AS r {query[len(UNWIND_ROWS):]}")
+    return " ".join(out)
 
 
 # -- removing one plan's facts (graph.stores.embedded._remove_plan, step by step) --------------

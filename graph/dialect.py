@@ -56,6 +56,10 @@ class Dialect:
     max_rows: ClassVar[int] = 5000
     #: bytes of literal text per statement (None: no budget, values travel as parameters)
     max_bytes: ClassVar[int | None] = None
+    #: whether one statement carries several labels' and types' writes (cypher.chain). Not on
+    #: Neo4j: its planner caches plans by query text, and chains differ from plan to plan, while
+    #: its round trips inside one transaction are cheap next to planning a long query.
+    chain_parts: ClassVar[bool] = False
 
     def __init__(self, server: Server) -> None:
         self.server = server
@@ -67,6 +71,41 @@ class Dialect:
     def batches(self, rows: list[T]) -> Iterator[list[T]]:
         for i in range(0, len(rows), self.max_rows):
             yield rows[i : i + self.max_rows]
+
+    def row_bytes(self, row: Any) -> int:
+        """What a row adds to a statement's text (nothing where values travel as parameters)."""
+        return 0
+
+    def pack(self, parts: Iterable[tuple[str, list[Any]]]) -> Iterator[tuple[str, Params]]:
+        """Statements for a sequence of `UNWIND $rows AS r …` writes, in order: each write in
+        batches of at most max_rows rows (and max_bytes of literals), or, where chain_parts,
+        consecutive writes chained into one statement up to the same limits."""
+        if not self.chain_parts:
+            for query, rows in parts:
+                for batch in self.batches(rows):
+                    yield query, {"rows": batch}
+            return
+        budget = self.max_bytes
+        queries: list[str] = []
+        lists: list[list[Any]] = []
+        count = size = 0
+        for query, rows in parts:
+            current: list[Any] | None = None
+            for row in rows:
+                n = self.row_bytes(row)
+                if count and (count >= self.max_rows or (budget is not None and size + n > budget)):
+                    yield cypher.chain(queries), {f"rows{i}": x for i, x in enumerate(lists)}
+                    queries, lists, count, size, current = [], [], 0, 0, None
+                if current is None:
+                    current = []
+                    queries.append(query)
+                    lists.append(current)
+                    size += len(query) + 40  # its text and the rows{i}= / WITH around it
+                current.append(row)
+                count += 1
+                size += n
+        if count:
+            yield cypher.chain(queries), {f"rows{i}": x for i, x in enumerate(lists)}
 
     def schema_statements(self, existing: Iterable[dict[str, Any]] = ()) -> list[str]:
         """DDL that makes `id` unique per label and `plan` lookups indexed, minus what `existing`
@@ -93,7 +132,12 @@ class FalkorDialect(Dialect):
     transactional = False
     max_rows = 2000
     max_bytes = 256 * 1024  # measured: ~1 MB statements run fine; stay well below
+    #: each statement costs a round trip and a parse of its literals however few rows it carries
+    chain_parts = True
     list_indexes = cypher.FALKOR_INDEXES
+
+    def row_bytes(self, row: Any) -> int:
+        return len(literal(row).encode("utf-8")) + 2  # with its ", " separator
 
     def statement(self, query: str, params: Params | None = None) -> tuple[str, Params]:
         if not params:
@@ -106,7 +150,7 @@ class FalkorDialect(Dialect):
         batch: list[T] = []
         size = 0
         for row in rows:
-            n = len(literal(row).encode("utf-8")) + 2  # with its ", " separator
+            n = self.row_bytes(row)
             if batch and (len(batch) >= self.max_rows or size + n > budget):
                 yield batch
                 batch, size = [], 0

@@ -122,6 +122,31 @@ def test_many_plans_reloads_and_drops_match_the_embedded_store(
     assert aliases == ["农牧局", "旗农牧局"]
 
 
+def with_aliases(extract: PlanExtract, plan: str, aliases: list[str]) -> PlanExtract:
+    """The extract as another plan whose first department was also written `aliases`."""
+    first = extract.departments[0]
+    dept = first.model_copy(update={"aliases": [first.name, *aliases]})
+    return extract.model_copy(update={
+        "departments": [dept, *extract.departments[1:]],
+        "plan": extract.plan.model_copy(update={"id": plan, "title": plan}),
+    })
+
+
+def test_department_aliases_merge_across_plans_in_code_point_order(
+    bolt_store: BoltStore, embedded_store: EmbeddedStore, seed_extract: PlanExtract
+) -> None:
+    """Each plan adds its own written forms; a union that interleaves them is sorted by the server
+    (ASCII, CJK, full-width and a supplementary-plane character: Python's code point order)."""
+    one = with_aliases(seed_extract, "plan:aliases-1", ["农牧局b", "𠀋农牧局", "A农牧局"])
+    two = with_aliases(seed_extract, "plan:aliases-2", ["农牧局a", "ｆ农牧局", "农牧局b"])
+    for ex in (one, two, one):
+        bolt_store.load(ex)
+        embedded_store.load(ex)
+        assert_same(bolt_store, embedded_store)
+    aliases = bolt_store.to_networkx().nodes[f"dept:阿荣旗/{seed_extract.departments[0].name}"]["aliases"]
+    assert aliases == sorted({seed_extract.departments[0].name, "农牧局b", "𠀋农牧局", "A农牧局", "农牧局a", "ｆ农牧局"})
+
+
 def test_drop_plan_and_reset(bolt_store: BoltStore, seed_extract: PlanExtract) -> None:
     assert bolt_store.drop_plan(seed_extract.plan.id) is False
     bolt_store.load(seed_extract)
@@ -161,7 +186,7 @@ def test_a_transient_error_is_retried_by_the_driver(bolt_store: BoltStore, embed
                                              message="deadlock")
 
     def flaky(n: int) -> None:
-        if n == 10:
+        if n == 2:  # the first write, after the plan's state was read
             raise deadlock
 
     flaky_driver = InterceptingDriver(real, flaky)
@@ -170,7 +195,7 @@ def test_a_transient_error_is_retried_by_the_driver(bolt_store: BoltStore, embed
         bolt_store.load(seed_extract)
     finally:
         bolt_store.driver = real
-    assert flaky_driver.seen > 10  # the unit of work ran again after the failure
+    assert flaky_driver.seen > 2  # the unit of work ran again after the failure
     embedded_store.load(seed_extract)
     assert_same(bolt_store, embedded_store)
 
@@ -257,12 +282,12 @@ def test_server_killed_mid_load_is_a_one_line_failure_and_a_restart_recovers(
                                         connection_acquisition_timeout=3)
     store = BoltStore(driver, own_server.uri)
 
-    def kill_at_20(n: int) -> None:
-        if n == 20:
+    def kill_at_write(n: int) -> None:
+        if n == 2:  # the state check ran, the first write (FalkorDB: all of them, chained) not yet
             own_server.process.kill()
             own_server.process.wait()
 
-    store.driver = InterceptingDriver(driver, kill_at_20)
+    store.driver = InterceptingDriver(driver, kill_at_write)
     with pytest.raises(StoreUnavailable) as err:
         store.load(seed_extract)
     assert own_server.process.poll() is not None  # it really died part-way through the load

@@ -196,6 +196,37 @@ def test_falkordb_statements_stay_off_the_4k_read_boundary() -> None:
     assert Dialect(NEO4J).statement("x" * 4073)[0] == "x" * 4073
 
 
+def test_falkordb_chains_a_plans_writes_and_batch_size_1_is_one_statement_per_row() -> None:
+    """On FalkorDB every label's and type's rows of a plan travel in one chained statement (within
+    the row and byte limits); with max_rows = 1 (the benchmark's per-row baseline) each node and
+    relation is its own single-part statement. Neo4j keeps one statement per label and type."""
+    ex = hostile_extract(tasks=40)
+    rec = plan_records(ex)
+
+    class PerRow(FalkorDialect):
+        max_rows = 1
+
+    sent: dict[str, list[str]] = {}
+    for name, dialect in (("chained", FalkorDialect(Server("FalkorDB", "4.x"))),
+                          ("per-row", PerRow(Server("FalkorDB", "4.x"))), ("neo4j", Dialect(NEO4J))):
+        driver = FakeDriver()
+        store = store_on(driver, dialect)
+        start = len(driver.statements)
+        store.load(ex)
+        sent[name] = [st.text for st in driver.statements[start:]]
+    assert sent["chained"][0].endswith(cypher.PLAN_STATE)
+    assert len(sent["chained"]) == 2
+    chained = sent["chained"][1]
+    labels = {n.id: n.label for n in rec.nodes}
+    groups = {(r.type, labels[r.src], labels[r.dst]) for r in rec.relations}
+    # one part per label (Plan: loaded and references) and per relation type between two labels
+    assert chained.count("UNWIND $rows") == len(rec.by_label()) + 1 + len(groups)
+    assert len(sent["per-row"]) == 1 + rec.size
+    assert all(t.count("UNWIND") == 1 for t in sent["per-row"][1:])
+    assert len(sent["chained"]) < len(sent["neo4j"]) < len(sent["per-row"])
+    assert all(t.count("UNWIND") <= 1 for t in sent["neo4j"])
+
+
 def test_falkordb_load_sends_no_bolt_parameters() -> None:
     driver = FakeDriver()
     store = store_on(driver, FalkorDialect(Server("FalkorDB", "4.x")))

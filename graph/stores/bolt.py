@@ -257,48 +257,13 @@ class BoltStore(Store):
                 self._tx(tx, cypher.delete_orphans(nlabel), ids=batch, pid=pid).consume()
 
     def _apply(self, tx: Any, rec: PlanRecords) -> None:
-        """graph.stores.embedded._apply as batched UNWIND statements."""
-        labels = {n.id: n.label for n in rec.nodes}
-        for label, nodes in rec.by_label().items():
-            if label == "Plan":
-                loaded = [{"id": n.id, "props": n.props} for n in nodes if n.props.get("loaded")]
-                refs = [{"id": n.id, "title": n.props.get("title")} for n in nodes if not n.props.get("loaded")]
-                self._batched(tx, cypher.merge_nodes("Plan"), loaded)
-                self._batched(tx, cypher.MERGE_PLAN_REFERENCES, refs)
-            elif label == "Department":
-                # sorted, so concurrent loads lock shared departments in one order (no deadlock)
-                ordered = sorted(nodes, key=lambda n: n.id)
-                self._merge_departments(tx, [{"id": n.id, "props": n.props} for n in ordered])
-            else:
-                self._batched(tx, cypher.merge_nodes(label), [{"id": n.id, "props": n.props} for n in nodes])
-        groups: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
-        for r in rec.relations:
-            key = (r.type, labels.get(r.src), labels.get(r.dst))
-            groups.setdefault(key, []).append(
-                {"src": r.src, "dst": r.dst, "plan": r.props.get("plan", ""), "props": r.props}
-            )
-        for (rtype, src, dst), rows in groups.items():
-            self._batched(tx, cypher.merge_relations(rtype, src, dst), rows)
-
-    def _merge_departments(self, tx: Any, rows: list[dict[str, Any]]) -> None:
-        for batch in self.dialect.batches(rows):
-            old = {
-                r["id"]: r["aliases"]
-                for r in self._tx(tx, cypher.LOCK_DEPARTMENTS, rows=[{"id": x["id"]} for x in batch])
-            }
-            merged = [
-                {"id": x["id"], "props": {**x["props"], "aliases": sorted(
-                    set(old.get(x["id"]) or []) | set(x["props"].get("aliases", [])))}}
-                for x in batch
-            ]
-            self._tx(tx, cypher.SET_DEPARTMENTS, rows=merged).consume()
+        """graph.stores.embedded._apply as batched UNWIND writes (dialect.pack decides how many
+        statements: per label and relation type, or chained)."""
+        for query, params in self.dialect.pack(write_parts(rec)):
+            self._tx(tx, query, **params).consume()
 
     def _consume(self, tx: Any, query: str) -> None:
         self._tx(tx, query).consume()
-
-    def _batched(self, tx: Any, query: str, rows: list[dict[str, Any]]) -> None:
-        for batch in self.dialect.batches(rows):
-            self._tx(tx, query, rows=batch).consume()
 
     # -- Store: reads --------------------------------------------------------------------------
     def to_networkx(self) -> nx.MultiDiGraph:
@@ -332,6 +297,37 @@ class BoltStore(Store):
         if self._owns_driver and not self._closed:
             self._closed = True
             self.dialect.close_driver(self.driver)
+
+
+def write_parts(rec: PlanRecords) -> list[tuple[str, list[dict[str, Any]]]]:
+    """A plan's nodes and relations as (UNWIND query, rows) per label and relation type, in the
+    order they are written: departments first, sorted by id, so concurrent loads lock the shared
+    nodes in one order (no deadlock); relations after every node they join."""
+    parts: list[tuple[str, list[dict[str, Any]]]] = []
+    labels = {n.id: n.label for n in rec.nodes}
+    by_label = rec.by_label()
+    departments = sorted(by_label.pop("Department", []), key=lambda n: n.id)
+    if departments:
+        parts.append((cypher.MERGE_DEPARTMENTS, [
+            {"id": n.id, "props": {k: v for k, v in n.props.items() if k != "aliases"},
+             "aliases": sorted(set(n.props.get("aliases") or []))}
+            for n in departments]))
+    for label, nodes in by_label.items():
+        if label == "Plan":
+            parts.append((cypher.merge_nodes("Plan"),
+                          [{"id": n.id, "props": n.props} for n in nodes if n.props.get("loaded")]))
+            parts.append((cypher.MERGE_PLAN_REFERENCES,
+                          [{"id": n.id, "title": n.props.get("title")} for n in nodes if not n.props.get("loaded")]))
+        else:
+            parts.append((cypher.merge_nodes(label), [{"id": n.id, "props": n.props} for n in nodes]))
+    groups: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
+    for r in rec.relations:
+        key = (r.type, labels.get(r.src), labels.get(r.dst))
+        groups.setdefault(key, []).append(
+            {"src": r.src, "dst": r.dst, "plan": r.props.get("plan", ""), "props": r.props}
+        )
+    parts += [(cypher.merge_relations(*key), rows) for key, rows in groups.items()]
+    return [(query, rows) for query, rows in parts if rows]
 
 
 def _label(labels: list[str] | None) -> str | None:
