@@ -49,6 +49,11 @@ class Lexicon:
     terms: dict[str, str]
     regex: re.Pattern[str]
 
+    def occurs_in(self, text: str) -> bool:
+        """Whether find() can return anything for a part of `text` in which some spans were
+        replaced by spaces: no when no term occurs in `text` itself (unless a term holds a space)."""
+        return bool(self.regex.search(text)) or any(c.isspace() for t in self.terms for c in t)
+
     def find(self, text: str) -> list[tuple[str, str, int]]:
         """(term as written, canonical, offset) for each non-overlapping match."""
         return [(m.group(0), self.terms[m.group(0)], m.start()) for m in self.regex.finditer(text)]
@@ -108,6 +113,11 @@ _NOT_NAMES = re.compile(r"^(?:企业|龙头|公司|国有|民营|重点|骨干|�
 def _trim(name: str) -> str:
     m = _LEFT_STOP.match(name)
     return name[m.end():] if m else name
+
+
+def pattern_may_occur(text: str, kind: str) -> bool:
+    """Whether pattern_names() can find a name in a part of `text` (its suffixes hold no space)."""
+    return bool((_ENTERPRISE_SUFFIX if kind == "enterprise" else _PARTNER_SUFFIX).search(text))
 
 
 def pattern_names(text: str, kind: str) -> list[str]:

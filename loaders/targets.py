@@ -131,6 +131,9 @@ def find_targets(
     skip: list[tuple[int, int]] | None = None,
 ) -> list[Target]:
     """Targets in `text` (offsets absolute via `offset`); `skip` holds spans (relative) to ignore."""
+    found = quantities(text)
+    if not found:  # most task texts: no countable number at all
+        return []
     skip_spans: list[tuple[int, int]] = []
     for a, b in sorted(skip or []):  # merged, so the bisected check below sees every covering span
         if skip_spans and a <= skip_spans[-1][1]:
@@ -140,7 +143,7 @@ def find_targets(
     out: list[Target] = []
     cuts: list[int] | None = None  # clause boundaries, computed on the first candidate
     sents: list[int] = []
-    for m in quantities(text):
+    for m in found:
         if skip_spans:
             i = bisect_left(skip_spans, (m.start() + 1, -1)) - 1
             if i >= 0 and skip_spans[i][0] <= m.start() < skip_spans[i][1]:
