@@ -333,10 +333,19 @@ def background() -> list[PlanExtract]:
 
 
 def _kill_when_a_write_starts(proc: subprocess.Popen[str], store: EmbeddedStore) -> None:
-    """SIGKILL as soon as the temp file of a write appears (or after 10 s)."""
+    """SIGKILL as soon as the temp file of a snapshot rewrite appears (or after 10 s)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not _temp_files(store):
         time.sleep(0.0005)
+    proc.send_signal(signal.SIGKILL)
+
+
+def _kill_when_the_file_grows(proc: subprocess.Popen[str], store: EmbeddedStore) -> None:
+    """SIGKILL the moment a journal entry lands in the file (before its writer's fsync returns)."""
+    size = store.path.stat().st_size
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and store.path.stat().st_size == size:
+        time.sleep(0.0002)
     proc.send_signal(signal.SIGKILL)
 
 
@@ -347,9 +356,10 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_graph(
     tmp_path: Path, docs: dict[str, PlanExtract], others: list[PlanExtract], background: list[PlanExtract],
     record_property: pytest.RecordProperty,
 ) -> None:
-    """a writer looping over loads/new versions/drops is SIGKILLed 12 times, half at random moments,
-    half the moment a write's temp file appears; after each kill the file opens and holds a graph
-    the sequence produces, and the next write removes the temp files killed writers left"""
+    """a writer looping over loads/new versions/drops (journal appends, now and then a snapshot
+    rewrite) is SIGKILLed 12 times: at random moments, the moment a rewrite's temp file appears,
+    the moment an appended entry lands; after each kill the file opens and holds a graph the
+    sequence produces, and the next write removes the temp files killed writers left"""
     ops = _ops(docs, others)
     ops_file = tmp_path / "ops.pickle"
     ops_file.write_bytes(pickle.dumps(ops))
@@ -358,25 +368,30 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_graph(
         store.load(ex)
     allowed = _reachable(tmp_path, background, ops)
     rnd = random.Random(20261201)
-    mid_write = 0
+    mid_write = appended = 0
     for i in range(KILLS):
         proc = _worker("write", str(store.path), str(ops_file))
         assert proc.stdout is not None
         first = proc.stdout.readline()  # the worker is past its imports and writing
         assert first.strip().isdigit(), proc.stderr.read() if proc.stderr else first
-        if i % 2:
+        size = store.path.stat().st_size
+        if i % 3 == 1:
             _kill_when_a_write_starts(proc, store)
+        elif i % 3 == 2:
+            _kill_when_the_file_grows(proc, store)
         else:
             time.sleep(rnd.uniform(0.0, 0.4))
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         assert proc.returncode == -signal.SIGKILL
-        # what a kill mid-write leaves is one unreferenced temp file (the next write removes it)
+        # what a kill mid-rewrite leaves is one unreferenced temp file (the next write removes it)
         mid_write += bool(_temp_files(store))
+        appended += i % 3 == 2 and store.path.stat().st_size > size
         assert digest(EmbeddedStore(store.path).graph()) in allowed
-    record_property("evidence", f"{mid_write}/{KILLS} kills landed inside a write "
-                    f"(store of {store.path.stat().st_size:,} bytes)")
+    record_property("evidence", f"{mid_write}/{KILLS} kills landed inside a snapshot rewrite, "
+                    f"{appended} right as a journal entry landed (store of {store.path.stat().st_size:,} bytes)")
     assert mid_write, "no kill landed inside a write: the test did not test what it claims"
+    assert appended, "no kill landed as an entry was appended: the test did not test what it claims"
     EmbeddedStore(store.path).load(docs["seed"])
     assert not _temp_files(store), "the next write removes what killed writers left"
 
