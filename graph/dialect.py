@@ -72,9 +72,10 @@ class Dialect:
         for i in range(0, len(rows), self.max_rows):
             yield rows[i : i + self.max_rows]
 
-    def row_bytes(self, row: Any) -> int:
-        """What a row adds to a statement's text (nothing where values travel as parameters)."""
-        return 0
+    def render(self, row: Any) -> tuple[Any, int]:
+        """A row as it will travel, and what it adds to the statement's text (nothing where
+        values travel as parameters)."""
+        return row, 0
 
     def pack(self, parts: Iterable[tuple[str, list[Any]]]) -> Iterator[tuple[str, Params]]:
         """Statements for a sequence of `UNWIND $rows AS r …` writes, in order: each write in
@@ -91,8 +92,8 @@ class Dialect:
         count = size = 0
         for query, rows in parts:
             current: list[Any] | None = None
-            for row in rows:
-                n = self.row_bytes(row)
+            for raw in rows:
+                row, n = self.render(raw)
                 if count and (count >= self.max_rows or (budget is not None and size + n > budget)):
                     yield cypher.chain(queries), {f"rows{i}": x for i, x in enumerate(lists)}
                     queries, lists, count, size, current = [], [], 0, 0, None
@@ -136,8 +137,10 @@ class FalkorDialect(Dialect):
     chain_parts = True
     list_indexes = cypher.FALKOR_INDEXES
 
-    def row_bytes(self, row: Any) -> int:
-        return len(literal(row).encode("utf-8")) + 2  # with its ", " separator
+    def render(self, row: Any) -> tuple[Any, int]:
+        # written once here, where its size is needed, and sent as it is by statement()
+        text = Rendered(literal(row))
+        return text, len(text.encode("utf-8")) + 2  # with its ", " separator
 
     def statement(self, query: str, params: Params | None = None) -> tuple[str, Params]:
         if not params:
@@ -150,7 +153,7 @@ class FalkorDialect(Dialect):
         batch: list[T] = []
         size = 0
         for row in rows:
-            n = self.row_bytes(row)
+            n = self.render(row)[1]
             if batch and (len(batch) >= self.max_rows or size + n > budget):
                 yield batch
                 batch, size = [], 0
@@ -263,6 +266,10 @@ def _param_name(name: str) -> str:
     return name
 
 
+class Rendered(str):
+    """A value already written as a FalkorDB literal (by `pack`, which needs its size anyway)."""
+
+
 def literal(value: Any) -> str:
     """A value as a FalkorDB Cypher literal: strings single-quoted with backslash and quote
     escaped (FalkorDB has no \\u escapes; other characters go through as they are).
@@ -270,6 +277,18 @@ def literal(value: Any) -> str:
     >>> literal({"t": "it's \\\\ 中", "n": [1, 2.5, None, True]})
     "{`t`: 'it\\\\'s \\\\\\\\ 中', `n`: [1, 2.5, null, true]}"
     """
+    # exact-type checks first: this runs for every value of every row a load sends
+    t = type(value)
+    if t is str:
+        if "\x00" in value:
+            raise ValueError("a NUL character cannot be sent to FalkorDB")
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if t is dict:
+        return "{" + ", ".join([_key(k) + literal(v) for k, v in value.items()]) + "}"
+    if t is Rendered:
+        return value
+    if t is list or t is tuple:
+        return "[" + ", ".join([literal(v) for v in value]) + "]"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -282,18 +301,26 @@ def literal(value: Any) -> str:
         if not math.isfinite(value):
             raise ValueError(f"non-finite number cannot be stored: {value}")
         return repr(value)
+    # subclasses (a str enum, an OrderedDict): their plain contents
     if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("a NUL character cannot be sent to FalkorDB")
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return literal(str.__add__(value, ""))
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
+        return literal(list(value))
     if isinstance(value, dict):
-        return "{" + ", ".join(f"`{_key(k)}`: {literal(v)}" for k, v in value.items()) + "}"
+        return literal(dict(value))
     raise ValueError(f"cannot send a {type(value).__name__} to FalkorDB")
 
 
+_KEYS: dict[str, str] = {}
+
+
 def _key(key: object) -> str:
+    """`key`: as a map key is written (checked once per distinct key)."""
+    known = _KEYS.get(key) if isinstance(key, str) else None
+    if known is not None:
+        return known
     if not isinstance(key, str) or "`" in key or "\x00" in key:
         raise ValueError(f"invalid map key {key!r}")
-    return key
+    if len(_KEYS) < 10_000:
+        _KEYS[key] = f"`{key}`: "
+    return f"`{key}`: "
