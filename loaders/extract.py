@@ -99,7 +99,7 @@ def extract_text(
             if not roles.empty():
                 group_rules.append((k, Annotation(n.start + m.start(), n.start + m.end(), roles), numbers))
         n.annotations = find_annotations(_blank(own, spans), n.start, reg)
-        if NOT_TASK_SECTION.search(n.section):
+        if n.annotations and NOT_TASK_SECTION.search(n.section):
             # in 保障措施 and the like, "X负责…" describes a duty, not a task's owner
             n.annotations = [a for a in n.annotations if not a.sentence]
         for a in n.annotations:
@@ -142,12 +142,12 @@ def extract_text(
             TaskExtract,
             id=path_of[i], number=n.number, path=n.path, parent=path_of.get(parent) if parent is not None else None,
             level=n.level, title=n.title, text=own, lead=lead, support=support,
-            persons=list(dict.fromkeys(n.roles.persons)),
-            industries=list(dict.fromkeys(t for t, _, _ in inds)),
-            chains=list(dict.fromkeys(c for _, c, _ in inds)),
+            persons=_unique(n.roles.persons),
+            industries=_unique([t for t, _, _ in inds]) if inds else [],
+            chains=_unique([c for _, c, _ in inds]) if inds else [],
             enterprises=_dedupe_names(ent_names), partners=_dedupe_names(part_names),
             deadline=deadline, span=(n.start, n.end),
-            annotation="; ".join(norm[a.start: a.end] for a in n.annotations) or None,
+            annotation=("; ".join([norm[a.start: a.end] for a in n.annotations]) or None) if n.annotations else None,
         ))
         for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
             targets.append(_target(t, path_of[i], len(targets)))
@@ -218,6 +218,11 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
             pos = b
     parts.append(text[pos:])
     return "".join(parts)
+
+
+def _unique(items: list[str]) -> list[str]:
+    """list(dict.fromkeys(items)), without its cost for the usual zero or one item."""
+    return list(items) if len(items) < 2 else list(dict.fromkeys(items))
 
 
 def _canon_list(names: list[str], canon: Canon, written: dict[str, list[str]]) -> list[str]:

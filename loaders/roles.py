@@ -121,8 +121,9 @@ def resolve(r: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
         lead, support = r.resp[:1], [*r.resp[1:], *r.support]
     else:
         lead, support = list(r.resp), list(r.support)
-    support = [n for n in dict.fromkeys(support) if n not in lead]
-    return list(dict.fromkeys(lead)), support
+    # dict.fromkeys keeps the first of each name; with fewer than two there is nothing to drop
+    support = [n for n in (dict.fromkeys(support) if len(support) > 1 else support) if n not in lead]
+    return (list(dict.fromkeys(lead)) if len(lead) > 1 else lead), support
 
 
 def _names(value: str, reg: Registry) -> list[str]:
@@ -132,10 +133,12 @@ def _names(value: str, reg: Registry) -> list[str]:
 _REPEATED_LEAD = re.compile(r"(?:共同|联合)(?:牵头|负责)$")
 
 
-def parse_keyed(seg: str, reg: Registry) -> Roles:
-    """`牵头单位:A、B;配合单位:C` (keys in any order, any separators between the roles)."""
+def parse_keyed(seg: str, reg: Registry, keys: list[re.Match[str]] | None = None) -> Roles:
+    """`牵头单位:A、B;配合单位:C` (keys in any order, any separators between the roles); `keys` are
+    key_matches(seg) when the caller has them already."""
     r = Roles()
-    keys = key_matches(seg)
+    if keys is None:
+        keys = key_matches(seg)
     for i, m in enumerate(keys):
         kind = _KIND[m.group(1) or m.group(2)]
         value = seg[m.end(): keys[i + 1].start() if i + 1 < len(keys) else len(seg)]
@@ -346,7 +349,8 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     for m in BRACKET_RE.finditer(text) if has_bracket else ():
         inner = m.group(1)
         if _ROLE_HINT.search(inner):
-            r = parse_keyed(inner, reg) if key_search(inner) else parse_sentence(inner, reg)
+            keys = key_matches(inner)
+            r = parse_keyed(inner, reg, keys) if keys else parse_sentence(inner, reg)
         else:
             r = _bare_list(text, m, reg)
         start = m.start()
@@ -365,9 +369,14 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     # keyed text outside brackets: from the first key to the end of its line, lines chained
     taken.sort()
     # keys outside the brackets already read: only when some colon lies outside them
-    outside = text.count(":") + text.count("】") - sum(
-        text.count(":", a, b) + text.count("】", a, b) for a, b in taken)
-    keyed = [m for m in key_matches(text) if not _in(taken, m.start())] if outside > 0 else []
+    if ":" not in text and "】" not in text:
+        keyed = []
+    elif not taken:
+        keyed = key_matches(text)
+    else:
+        outside = text.count(":") + text.count("】") - sum(
+            text.count(":", a, b) + text.count("】", a, b) for a, b in taken)
+        keyed = [m for m in key_matches(text) if not _in(taken, m.start())] if outside > 0 else []
     i = 0
     while i < len(keyed):
         s = keyed[i].start()
@@ -384,7 +393,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             taken.append((s, e))
         i = j
     taken.sort()
-    if not any(not a.roles.empty() for a in found) and TRIGGER_RE.search(text):
+    if all(a.roles.empty() for a in found) and TRIGGER_RE.search(text):
         for sent in _sentences(text):
             a, b = sent
             if _in(taken, a) or not TRIGGER_RE.search(text, a, b):
@@ -392,7 +401,8 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             r = parse_sentence(text[a:b], reg)
             if r.lead or r.resp or r.support:
                 found.append(Annotation(offset + a, offset + b, r, sentence=True))
-    found.sort(key=lambda x: x.start)
+    if len(found) > 1:
+        found.sort(key=lambda x: x.start)
     return found
 
 

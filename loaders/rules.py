@@ -39,7 +39,7 @@ class Rules:
     starts: dict[int, int] = field(default_factory=dict)
 
     def apply(self, i: int, lead: list[str], support: list[str], roles: Roles) -> tuple[list[str], list[str]]:
-        if roles.empty():
+        if not (self.sticky or self.everywhere) or roles.empty():  # most plans have no such rule
             return lead, support
         lead, support = list(lead), list(support)
         pos = self.starts.get(i, 0)
