@@ -14,6 +14,7 @@ Python API: `run(store, name, params)` -> QueryResult (the `plankg ask --json` b
 
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -95,31 +96,61 @@ def run(store: Store, name: str, params: dict[str, Any] | None = None) -> QueryR
     bound = spec.bind(params)
     rows: list[Row]
     if store.kind == "bolt":
-        rows = spec.cypher(_reader(store, name), bound)
+        rows = [{c: r.get(c) for c in spec.columns} for r in spec.cypher(_reader(store, name), bound)]
     elif store.kind == "embedded":
-        rows = _memoised(spec, _index(store), bound)
+        ix = _index(store)
+        # no collection in the middle of building thousands of rows: each full one would walk
+        # every object of the process, and none of these can form a cycle
+        with no_gc():
+            rows = _unfrozen(spec.columns, _memoised(spec, ix, bound))
     else:
         raise QueryError(f"no implementation of {name!r} for a {store.kind!r} store")
-    return QueryResult(query=name, params=bound, columns=list(spec.columns),
-                       rows=[{c: r.get(c) for c in spec.columns} for r in rows])
+    return QueryResult(query=name, params=bound, columns=list(spec.columns), rows=rows)
 
 
 _MEMO_ROWS = 256  # answers kept per graph version; the index goes when the graph does
 
+#: an answer as kept: one tuple per column (column-major), lists as tuples, and which columns
+#: held lists. Tuples of strings and numbers are immutable (no caller can change the next
+#: caller's answer) and the garbage collector stops tracking them, so kept answers cost later
+#: full collections nothing; whole columns convert at C speed.
+Frozen = tuple[tuple[tuple[Any, ...], ...], frozenset[int]]
 
-def _memoised(spec: QuerySpec, ix: Index, bound: dict[str, Any]) -> list[Row]:
-    """Answers are pure functions of (graph version, query, parameters): keep recent ones, and
-    hand out copies so a caller editing its rows cannot change the next caller's."""
+
+def _memoised(spec: QuerySpec, ix: Index, bound: dict[str, Any]) -> Frozen:
+    """Answers are pure functions of (graph version, query, parameters): keep recent ones."""
     key = ("rows", spec.name, tuple(sorted(bound.items())))
-    rows = ix.memo.get(key)
-    if rows is None:
-        with no_gc():
-            rows = spec.networkx(ix, bound)
+    frozen = ix.memo.get(key)
+    if frozen is None:
+        frozen = _frozen(spec.columns, spec.networkx(ix, bound))
         answers = [k for k in ix.memo if k[0] == "rows"]
         if len(answers) >= _MEMO_ROWS:
             del ix.memo[answers[0]]
-        ix.memo[key] = rows
-    return [{k: list(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+        ix.memo[key] = frozen
+    return frozen
+
+
+def _frozen(columns: list[str], rows: list[Row]) -> Frozen:
+    try:
+        values = list(map(operator.itemgetter(*columns), rows)) if len(columns) > 1 else [
+            (r[columns[0]],) for r in rows]
+    except KeyError:  # a row without some column reads None there, as the Bolt rows do
+        values = [tuple(r.get(c) for c in columns) for r in rows]
+    cols: list[tuple[Any, ...]] = list(zip(*values, strict=True)) if values else [() for _ in columns]
+    listed = frozenset(i for i, col in enumerate(cols) if list in set(map(type, col)))
+    for i in listed:
+        cols[i] = tuple(tuple(v) if type(v) is list else v for v in cols[i])
+    return tuple(cols), listed
+
+
+def _unfrozen(columns: list[str], frozen: Frozen) -> list[Row]:
+    """Fresh row dicts (and lists) for one caller."""
+    cols, listed = frozen
+    if not cols or not cols[0]:
+        return []
+    fresh = [[list(v) if type(v) is tuple else v for v in col] if i in listed else col
+             for i, col in enumerate(cols)]
+    return [dict(zip(columns, values, strict=True)) for values in zip(*fresh, strict=True)]
 
 
 def _params(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from itertools import combinations
 from typing import Any
 
@@ -46,20 +47,21 @@ def _pair_rows(pairs: dict[PairKey, list[tuple[str, int, str]]]) -> list[Row]:
 def _co_leads_table(ix: Index, plan: str | None, chain: str | None) -> dict[PairKey, list[tuple[str, int, str]]]:
     """Pairs over every task of the plan(s), or (with a chain) over that chain's tasks only."""
     pairs: dict[PairKey, list[tuple[str, int, str]]] = defaultdict(list)
-    tasks = ix.plan_tasks(plan) if chain is None else [
-        t for t in ix.tasks_of_chain.get(chain, []) if plan in (None, ix.tasks[t].get("plan"))]
-    for t in tasks:
-        leads = ix.leads.get(t, [])
+    rows = ix.task_rows(plan) if chain is None else [
+        t for t in ix.rows_of_chain.get(chain, []) if plan in (None, t.plan)]
+    name, place = ix.dept_name, ix.dept_place
+    untagged: tuple[str | None, ...] = (None,)
+    for t in rows:
+        leads = t.lead_ids
         if len(leads) < 2:
             continue
-        chains: list[str | None] = list(ix.chains.get(t, [])) or [None]
-        ta = ix.tasks[t]
-        item = (ta.get("plan", ""), ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
+        chains: tuple[str | None, ...] = t.chains or untagged
+        item = (t.plan, t.order, t.label)
         for d1, d2 in combinations(leads, 2):
-            a, b = sorted((ix.depts[d1]["name"], ix.depts[d2]["name"]))
+            a, b = sorted((name[d1], name[d2]))
             for c in chains:
                 if chain in (None, c):
-                    pairs[(c, ix.depts[d1].get("place") or "-", a, b)].append(item)
+                    pairs[(c, place[d1], a, b)].append(item)
     return pairs
 
 
@@ -115,7 +117,7 @@ RETURN i.name AS industry, coalesce(p.place, '-') AS place, t.id AS task,
 ChainKey = tuple[str, str]
 
 
-def _chain_rows(facts: dict[ChainKey, dict[str, tuple[list[str], list[str]]]]) -> list[Row]:
+def _chain_rows(facts: dict[ChainKey, dict[str, tuple[Sequence[str], Sequence[str]]]]) -> list[Row]:
     rows = []
     for (chain, place), tasks in facts.items():
         leads: Counter[str] = Counter()
@@ -135,21 +137,16 @@ def _chain_rows(facts: dict[ChainKey, dict[str, tuple[list[str], list[str]]]]) -
 
 def industry_leads_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
-    facts: dict[ChainKey, dict[str, tuple[list[str], list[str]]]] = defaultdict(dict)
-    for t in ix.plan_tasks(plan):
-        place = ix.plans[ix.tasks[t]["plan"]].get("place") or "-"
-        names = (
-            [ix.depts[d]["name"] for d in ix.leads.get(t, [])],
-            [ix.depts[d]["name"] for d in ix.supports.get(t, [])],
-        )
-        for chain in ix.chains.get(t, []):
-            facts[(chain, place)][t] = names
+    facts: dict[ChainKey, dict[str, tuple[Sequence[str], Sequence[str]]]] = defaultdict(dict)
+    for t in ix.chained if plan is None else ix.rows_of_plan.get(plan, []):
+        for chain in t.chains:
+            facts[(chain, t.place)][t.id] = (t.leads, t.supports)
     return _chain_rows(facts)
 
 
 def industry_leads_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(bolt_plans(read), p["plan"])
-    facts: dict[ChainKey, dict[str, tuple[list[str], list[str]]]] = defaultdict(dict)
+    facts: dict[ChainKey, dict[str, tuple[Sequence[str], Sequence[str]]]] = defaultdict(dict)
     for r in read(INDUSTRY_LEADS_CYPHER, {"plan": plan}):
         facts[(r["industry"], r["place"])][r["task"]] = (r["leads"] or [], r["supports"] or [])
     return _chain_rows(facts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from queries.common import (
@@ -27,17 +28,15 @@ from queries.tables import (
     bolt_targets,
     bolt_tasks,
     ix_targets,
-    ix_tasks,
     owners,
 )
 
 # ----------------------------------------------------------------------------------- targets
 
 
-def _target_rows(tasks: list[TaskRow], targets: list[TargetRow], titles: dict[str, str],
-                 p: dict[str, Any], *, owner_names: set[str] | None, chain: str | None) -> list[Row]:
-    owner = owners(tasks)
-    by_id = {t.id: t for t in tasks}
+def _target_rows(by_id: Mapping[str, TaskRow], owner: Mapping[str, tuple[str, ...]], targets: list[TargetRow],
+                 titles: dict[str, str], p: dict[str, Any], *, owner_names: set[str] | None,
+                 chain: str | None) -> list[Row]:
     due = p["due"]
     rows = []
     for g in targets:
@@ -69,9 +68,9 @@ def targets_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(plans, p["plan"])
     names = None
     if p["owner"] is not None:
-        names = {ix.depts[d]["name"] for d in resolve_department(ix_departments(ix), p["owner"])}
+        names = {ix.dept_name[d] for d in resolve_department(ix_departments(ix), p["owner"])}
     chain = check_chain(ix.chain_names, p["industry"])
-    return _target_rows(ix_tasks(ix, plan), ix_targets(ix, plan), dict(plans), p, owner_names=names, chain=chain)
+    return _target_rows(ix.row, ix.owner, ix_targets(ix, plan), dict(plans), p, owner_names=names, chain=chain)
 
 
 def targets_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -83,7 +82,9 @@ def targets_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
         ids = set(resolve_department(depts, p["owner"]))
         names = {name for d, name, _, _ in depts if d in ids}
     chain = check_chain(bolt_chains(read), p["industry"]) if p["industry"] is not None else None
-    return _target_rows(bolt_tasks(read, plan), bolt_targets(read, plan), dict(plans), p, owner_names=names, chain=chain)
+    tasks = bolt_tasks(read, plan)
+    return _target_rows({t.id: t for t in tasks}, owners(tasks), bolt_targets(read, plan), dict(plans), p,
+                        owner_names=names, chain=chain)
 
 
 TARGETS = QuerySpec(
@@ -127,10 +128,11 @@ def _phase_rows(rows: list[Row], on: str | None) -> list[Row]:
 
 def phases_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
-    rows = [{"plan": ix.plans[pid].get("title", ""), "order": f.get("order", 0), "phase": f.get("name"),
-             "start": f.get("start"), "end": f.get("end")}
-            for pid in ix.loaded_plans() if plan in (None, pid) for f in ix.phases_of.get(pid, [])]
-    return _phase_rows(rows, p["on"])
+    on = p["on"]
+    # the index keeps every loaded plan's phases in this answer's order
+    return [{"plan": title, "order": order, "phase": name, "start": start, "end": end}
+            for pid, title, order, name, start, end in ix.phase_rows
+            if plan in (None, pid) and (on is None or (start or "")[: len(on)] <= on <= (end or "9999")[: len(on)])]
 
 
 def phases_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -192,12 +194,9 @@ def enterprises_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
     chain = check_chain(ix.chain_names, p["industry"])
     inv: Involved = {}
-    for t in ix.plan_tasks(plan):
-        a = ix.tasks[t]
-        for name in ix.enterprises.get(t, []):
-            _involve(inv, name, ix.chains.get(t, []), key=(a.get("plan", ""), a.get("order", 0)),
-                     label=task_label(a.get("number"), a.get("title")),
-                     leads=tuple(ix.depts[d]["name"] for d in ix.leads.get(t, [])))
+    for t in ix.involving if plan is None else ix.rows_of_plan.get(plan, []):
+        for name in t.enterprises:
+            _involve(inv, name, list(t.chains), key=(t.plan, t.order), label=t.label, leads=t.leads)
     return _enterprise_rows(inv, chain)
 
 

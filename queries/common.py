@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
 from graph.errors import NotFound
 from graph.model import plan_id
+
+# re-exported: how a task or a number appears in a row is fixed where the rows are built
+from queries.facts import num, task_label  # noqa: F401
 from queries.index import Index
 from queries.spec import Reader
 
@@ -45,16 +47,6 @@ def _some(names: Iterable[str]) -> str:
     return ", ".join(names[:_SHOWN]) + more if names else "(none loaded)"
 
 
-def task_label(number: str | None, title: str | None) -> str:
-    """How a task appears in rows: its heading number and title, e.g. `(6) 推动乳制品关键技术转化应用`."""
-    return f"{number or ''} {title or ''}".strip()
-
-
-def num(value: Any) -> float | None:
-    """Target values as floats on both stores (Bolt may hand back ints for whole numbers)."""
-    return None if value is None else float(value)
-
-
 def by_count_then_name(counts: dict[str, int]) -> list[str]:
     return [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -80,7 +72,8 @@ def resolve_plan(plans: list[tuple[str, str]], value: str | None) -> str | None:
 
 
 def ix_plans(ix: Index) -> list[tuple[str, str]]:
-    return [(p, ix.plans[p].get("title", "")) for p in ix.loaded_plans()]
+    """The loaded plans as (id, title), built with the index (shared: read, don't mutate)."""
+    return ix.plan_list
 
 
 def bolt_plans(read: Reader) -> list[tuple[str, str]]:

@@ -4,8 +4,7 @@ role differs across plans (`compare`). Names resolve through canonical names and
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from queries.common import (
     bolt_departments,
@@ -34,8 +33,7 @@ RETURN d.id AS dept, d.name AS name, d.place AS place, t.plan AS plan, type(r) A
 """
 
 
-@dataclass(frozen=True)
-class RoleFact:
+class RoleFact(NamedTuple):
     dept: str
     name: str
     place: str
@@ -50,20 +48,15 @@ class RoleFact:
 
 def _facts_ix(ix: Index, ids: list[str], plan: str | None) -> list[RoleFact]:
     out = []
+    row = ix.row
     for d in ids:
-        da = ix.depts[d]
+        name, place = ix.dept_name[d], ix.dept_place[d]
         for role, tasks in (("lead", ix.led.get(d, [])), ("support", ix.supported.get(d, []))):
-            for t in tasks:
-                ta = ix.tasks[t]
-                if plan is not None and ta.get("plan") != plan:
-                    continue
-                out.append(RoleFact(
-                    d, da["name"], da.get("place") or "-", ta.get("plan", ""), role,
-                    ta.get("order", 0), task_label(ta.get("number"), ta.get("title")),
-                    tuple(ix.chains.get(t, [])),
-                    tuple(ix.targets[g]["text"] for g in ix.targets_of.get(t, [])),
-                    tuple(ix.depts[x]["name"] for x in ix.leads.get(t, [])),
-                ))
+            for tid in tasks:
+                t = row[tid]
+                if plan is None or t.plan == plan:
+                    out.append(RoleFact(d, name, place, t.plan, role, t.order, t.label, t.chains, t.targets,
+                                        t.leads))
     return out
 
 
@@ -173,20 +166,21 @@ def partners_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     ids = resolve_department(ix_departments(ix), p["name"])
     mine_ids = set(ids)
     shared: Shared = defaultdict(dict)
+    keys: dict[str, tuple[str, str, bool]] = {}
     for d in ids:
         for mine, tasks in (("lead", ix.led.get(d, [])), ("support", ix.supported.get(d, []))):
-            for t in tasks:
-                ta = ix.tasks[t]
-                if plan is not None and ta.get("plan") != plan:
+            for tid in tasks:
+                t = ix.row[tid]
+                if plan is not None and t.plan != plan:
                     continue
-                label = task_label(ta.get("number"), ta.get("title"))
-                for theirs, others in (("lead", ix.leads.get(t, [])), ("support", ix.supports.get(t, []))):
+                for theirs, others in (("lead", t.lead_ids), ("support", t.support_ids)):
                     for e in others:
                         if e in mine_ids:
                             continue
-                        ea = ix.depts[e]
-                        key = (ea["name"], ea.get("place") or "-", bool(ea.get("collective")))
-                        _add(shared, key, t, ((ta.get("plan", ""), ta.get("order", 0)), label, mine, theirs))
+                        key = keys.get(e)
+                        if key is None:
+                            key = keys[e] = (ix.dept_name[e], ix.dept_place[e], bool(ix.depts[e].get("collective")))
+                        _add(shared, key, tid, ((t.plan, t.order), t.label, mine, theirs))
     return _partner_rows(shared)
 
 
@@ -234,8 +228,12 @@ def _compare_rows(facts: list[RoleFact], plans: list[tuple[str, str, str]], ids_
     for f in facts:
         by[(f.plan, f.dept)].append(f)
     rows = []
+    # grouped once: a department name exists in hundreds of places, and so do the plans
+    at: dict[str, list[str]] = defaultdict(list)
+    for dept, (_, pl) in sorted(ids_place.items()):
+        at[pl].append(dept)
     for pid, title, place in plans:
-        depts: list[str | None] = [d for d, (_, pl) in sorted(ids_place.items()) if pl == place]
+        depts: list[str | None] = list(at.get(place, []))
         for d in depts or [None]:
             fs = sorted(by.get((pid, d), []), key=lambda f: f.order) if d else []
             lead = [f for f in fs if f.role == "lead"]
@@ -256,7 +254,7 @@ def compare_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(plans, p["plan"])
     ids = resolve_department(ix_departments(ix), p["department"])
     chosen = [(pid, t, ix.plans[pid].get("place") or "-") for pid, t in plans if plan in (None, pid)]
-    ids_place = {d: (ix.depts[d]["name"], ix.depts[d].get("place") or "-") for d in ids}
+    ids_place = {d: (ix.dept_name[d], ix.dept_place[d]) for d in ids}
     return _compare_rows(_facts_ix(ix, ids, plan), chosen, ids_place, p["department"])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from queries.common import bolt_plans, ix_plans, resolve_plan, task_label
@@ -35,7 +36,8 @@ Mixed = dict[tuple[str, str, str, str], tuple[set[tuple[int, str]], set[tuple[in
 _KINDS = ("many-leads", "lead-and-support", "same-leads")
 
 
-def _overlap_rows(tasks: list[TaskRow], mixed: Mixed, titles: dict[str, str], min_leads: int) -> list[Row]:
+def _overlap_rows(tasks: list[TaskRow], by_id: Mapping[str, TaskRow], mixed: Mixed, titles: dict[str, str],
+                  min_leads: int) -> list[Row]:
     rows: list[Row] = []
     for t in tasks:
         if len(t.leads) > min_leads:
@@ -47,7 +49,6 @@ def _overlap_rows(tasks: list[TaskRow], mixed: Mixed, titles: dict[str, str], mi
                      "departments": [name], "tasks": [lab for _, lab in sorted(led | supported)],
                      "detail": f"leads {len(led)}, supports {len(supported)} in the chain",
                      "_o": (name,)})
-    by_id = {t.id: t for t in tasks}
     groups: dict[tuple[str, str | None, tuple[str, ...]], list[TaskRow]] = defaultdict(list)
     for t in tasks:
         if t.leads:
@@ -55,7 +56,7 @@ def _overlap_rows(tasks: list[TaskRow], mixed: Mixed, titles: dict[str, str], mi
     for (_, parent, leads), sibs in groups.items():
         if len(sibs) < 2:
             continue
-        under = by_id[parent].label if parent in by_id else "the plan's top level"
+        under = by_id[parent].label if parent is not None and parent in by_id else "the plan's top level"
         rows.append({"kind": "same-leads", "plan": sibs[0].plan_title, "industry": None,
                      "departments": list(leads), "tasks": [s.label for s in sibs],
                      "detail": f"{len(sibs)} sibling tasks under {under}", "_o": (sibs[0].order,)})
@@ -69,13 +70,13 @@ def overlaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
     mixed: Mixed = {}
-    for t in ix.plan_tasks(plan):
-        ta = ix.tasks[t]
-        item = (ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
-        for role, ds in ((0, ix.leads.get(t, [])), (1, ix.supports.get(t, []))):
+    name = ix.dept_name
+    for t in ix.chained if plan is None else ix.rows_of_plan.get(plan, []):
+        item = (t.order, t.label)
+        for role, ds in ((0, t.lead_ids), (1, t.support_ids)):
             for d in ds:
-                for chain in ix.chains.get(t, []):
-                    key = (d, ix.depts[d]["name"], ta.get("plan", ""), chain)
+                for chain in t.chains:
+                    key = (d, name[d], t.plan, chain)
                     if key not in mixed:
                         mixed[key] = (set(), set())
                     mixed[key][role].add(item)
@@ -87,7 +88,7 @@ def overlaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
         if led2 and sup2:
             pairs[key] = (led2, sup2)
     mixed = pairs
-    return _overlap_rows(ix_tasks(ix, plan), mixed, dict(plans), p["min_leads"])
+    return _overlap_rows(ix_tasks(ix, plan), ix.row, mixed, dict(plans), p["min_leads"])
 
 
 def overlaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -101,7 +102,8 @@ def overlaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
         old = mixed.setdefault(key, (set(), set()))
         old[0].update(led)
         old[1].update(sup)
-    return _overlap_rows(bolt_tasks(read, plan), mixed, dict(plans), p["min_leads"])
+    tasks = bolt_tasks(read, plan)
+    return _overlap_rows(tasks, {t.id: t for t in tasks}, mixed, dict(plans), p["min_leads"])
 
 
 OVERLAPS = QuerySpec(
@@ -131,9 +133,8 @@ _GAP_KINDS = ("leaf-without-lead", "target-without-owner", "target-without-numbe
               "target-without-deadline", "chain-without-lead")
 
 
-def _gap_rows(tasks: list[TaskRow], targets: list[TargetRow], titles: dict[str, str]) -> list[Row]:
-    owner = owners(tasks)
-    by_id = {t.id: t for t in tasks}
+def _gap_rows(tasks: list[TaskRow], by_id: Mapping[str, TaskRow], owner: Mapping[str, tuple[str, ...]],
+             targets: list[TargetRow], titles: dict[str, str]) -> list[Row]:
     rows: list[Row] = []
 
     def add(kind: str, plan: str, subject: str, detail: str, order: int) -> None:
@@ -170,13 +171,14 @@ def _gap_rows(tasks: list[TaskRow], targets: list[TargetRow], titles: dict[str, 
 def gaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
-    return _gap_rows(ix_tasks(ix, plan), ix_targets(ix, plan), dict(plans))
+    return _gap_rows(ix_tasks(ix, plan), ix.row, ix.owner, ix_targets(ix, plan), dict(plans))
 
 
 def gaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plans = bolt_plans(read)
     plan = resolve_plan(plans, p["plan"])
-    return _gap_rows(bolt_tasks(read, plan), bolt_targets(read, plan), dict(plans))
+    tasks = bolt_tasks(read, plan)
+    return _gap_rows(tasks, {t.id: t for t in tasks}, owners(tasks), bolt_targets(read, plan), dict(plans))
 
 
 GAPS = QuerySpec(

@@ -17,6 +17,8 @@ from typing import Any
 
 import networkx as nx
 
+from queries.facts import TargetRow, TaskRow, owners, target_row, task_label
+
 Attrs = dict[str, Any]
 
 
@@ -42,18 +44,42 @@ class Index:
     targets: dict[str, Attrs] = field(default_factory=dict)
     targets_of: dict[str, list[str]] = field(default_factory=dict)  # task or plan -> targets
     phases_of: dict[str, list[Attrs]] = field(default_factory=dict)
+    # -- the compact tables (queries.facts), built once beside the maps above ---------------
+    #: loaded plans as (id, title), by title then id: every query's plan filter resolves on it
+    plan_list: list[tuple[str, str]] = field(default_factory=list)
+    #: every task of the loaded plans, by plan title, plan id, then document order
+    rows: list[TaskRow] = field(default_factory=list)
+    rows_of_plan: dict[str, list[TaskRow]] = field(default_factory=dict)
+    row: dict[str, TaskRow] = field(default_factory=dict)
+    chained: list[TaskRow] = field(default_factory=list)  # the rows naming an industry chain
+    involving: list[TaskRow] = field(default_factory=list)  # the rows naming an enterprise
+    partnered: list[TaskRow] = field(default_factory=list)  # the rows naming a research partner
+    rows_of_chain: dict[str, list[TaskRow]] = field(default_factory=dict)
+    owner: dict[str, tuple[str, ...]] = field(default_factory=dict)  # task -> owners (names)
+    #: every target, by plan id, order, text
+    target_rows: list[TargetRow] = field(default_factory=list)
+    target_rows_of_plan: dict[str, list[TargetRow]] = field(default_factory=dict)
+    dept_name: dict[str, str] = field(default_factory=dict)
+    dept_place: dict[str, str] = field(default_factory=dict)
+    #: (plan id, title, order, name, start, end) of every loaded plan's phases, in `phases` order
+    phase_rows: list[tuple[str, str, int, Any, Any, Any]] = field(default_factory=list)
+    #: per loaded plan: departments named as lead or support, targets
+    plan_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     #: per-query memo (e.g. the co-lead table), valid as long as the index is
     memo: dict[Any, Any] = field(default_factory=dict)
 
     def loaded_plans(self) -> list[str]:
-        return sorted((p for p, a in self.plans.items() if a.get("loaded")),
-                      key=lambda p: (self.plans[p].get("title") or "", p))
+        return [p for p, _ in self.plan_list]
 
     def plan_tasks(self, plan: str | None) -> list[str]:
         """Tasks of one plan, or of every loaded plan, in plan title then document order."""
         if plan is not None:
             return self.tasks_of_plan.get(plan, [])
-        return [t for p in self.loaded_plans() for t in self.tasks_of_plan.get(p, [])]
+        return [r.id for r in self.rows]
+
+    def task_rows(self, plan: str | None) -> list[TaskRow]:
+        """The rows of one plan's tasks, or of every loaded plan's (as `plan_tasks`)."""
+        return self.rows if plan is None else self.rows_of_plan.get(plan, [])
 
 
 def build_index(g: nx.MultiDiGraph) -> Index:
@@ -118,7 +144,66 @@ def build_index(g: nx.MultiDiGraph) -> Index:
     for phs in ix.phases_of.values():
         phs.sort(key=lambda a: a.get("order", 0))
     ix.implements.sort()
+    _build_rows(ix)
     return ix
+
+
+def _build_rows(ix: Index) -> None:
+    """The compact tables of queries.facts: one pass over the loaded plans' tasks in answer order,
+    so the rows sit together in memory and no query re-derives them."""
+    loaded = sorted((p for p, a in ix.plans.items() if a.get("loaded")),
+                    key=lambda p: (ix.plans[p].get("title") or "", p))
+    ix.plan_list = [(p, ix.plans[p].get("title", "")) for p in loaded]
+    ix.dept_name = {d: a.get("name", "") for d, a in ix.depts.items()}
+    ix.dept_place = {d: a.get("place") or "-" for d, a in ix.depts.items()}
+    names = ix.dept_name
+    empty: tuple[str, ...] = ()
+    # first the leads of every task: a task's owners may be an ancestor's leads
+    tids = [t for p in loaded for t in ix.tasks_of_plan.get(p, [])]
+    lead_rows = [TaskRow("", "", t, ix.tasks[t].get("parent"), 0, "",
+                         tuple(names[d] for d in ix.leads.get(t, empty)), 0, empty) for t in tids]
+    ix.owner = owners(lead_rows)
+    numbers = {t: ix.tasks[t].get("number") for t in tids}
+    for p in loaded:
+        pa = ix.plans[p]
+        title, place = pa.get("title") or "", pa.get("place") or "-"
+        rows = ix.rows_of_plan[p] = []
+        depts: set[str] = set()
+        for t in ix.tasks_of_plan.get(p, []):
+            a = ix.tasks[t]
+            lids = tuple(ix.leads.get(t, empty))
+            sids = tuple(ix.supports.get(t, empty))
+            depts.update(lids, sids)
+            number, parent = a.get("number"), a.get("parent")
+            r = TaskRow(
+                p, title, t, parent, a.get("order", 0), task_label(number, a.get("title")),
+                tuple(names[d] for d in lids), len(ix.children.get(t, empty)), tuple(ix.chains.get(t, empty)),
+                lids, sids, tuple(names[d] for d in sids), place, number, a.get("title"), a.get("path"),
+                a.get("level"), a.get("deadline"), numbers.get(parent) if parent else None,
+                tuple(ix.targets[g].get("text", "") for g in ix.targets_of.get(t, empty)),
+                ix.owner[t], tuple(ix.enterprises.get(t, empty)), tuple(ix.institutes.get(t, empty)),
+            )
+            rows.append(r)
+            ix.row[t] = r
+            if r.chains:
+                ix.chained.append(r)
+                for c in r.chains:
+                    ix.rows_of_chain.setdefault(c, []).append(r)
+            if r.enterprises:
+                ix.involving.append(r)
+            if r.institutes:
+                ix.partnered.append(r)
+        ix.rows.extend(rows)
+        ix.plan_counts[p] = (len(depts), 0)
+    phases = [(p, ix.plans[p].get("title", ""), f.get("order", 0), f.get("name"), f.get("start"), f.get("end"))
+              for p in loaded for f in ix.phases_of.get(p, [])]
+    ix.phase_rows = sorted(phases, key=lambda f: (f[1], f[2], f[3] or ""))
+    ix.target_rows = sorted((target_row(a, a.get("order")) for a in ix.targets.values()),
+                            key=lambda g: (g.plan, g.order, g.text))
+    for g in ix.target_rows:
+        ix.target_rows_of_plan.setdefault(g.plan, []).append(g)
+    for p, (depts_n, _) in ix.plan_counts.items():
+        ix.plan_counts[p] = (depts_n, len(ix.target_rows_of_plan.get(p, ())))
 
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Index] = weakref.WeakKeyDictionary()

@@ -9,6 +9,7 @@ Bolt one from Cypher reads - and run the same algorithm on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from itertools import combinations
 from typing import Any
 
@@ -57,18 +58,16 @@ def coresponsibility_from_index(ix: Index, plan: str | None) -> nx.Graph:
     plan = resolve_plan(ix_plans(ix), plan)
     g = nx.Graph(plan=plan)
     keys: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
-    for t in ix.plan_tasks(plan):
-        ta = ix.tasks[t]
-        for role, ds in (("leads", ix.leads.get(t, [])), ("supports", ix.supports.get(t, []))):
+    for t in ix.task_rows(plan):
+        for role, ds in (("leads", t.lead_ids), ("supports", t.support_ids)):
             for d in ds:
                 if d not in g:
-                    da = ix.depts[d]
-                    g.add_node(d, name=da["name"], place=da.get("place") or "-",
-                               collective=bool(da.get("collective")), leads=0, supports=0, chains=set())
+                    g.add_node(d, name=ix.dept_name[d], place=ix.dept_place[d],
+                               collective=bool(ix.depts[d].get("collective")), leads=0, supports=0, chains=set())
                 g.nodes[d][role] += 1
-                g.nodes[d]["chains"].update(ix.chains.get(t, []))
-        item = (ta.get("plan", ""), ta.get("order", 0), task_label(ta.get("number"), ta.get("title")))
-        for a, b in combinations(sorted(set(ix.leads.get(t, []))), 2):
+                g.nodes[d]["chains"].update(t.chains)
+        item = (t.plan, t.order, t.label)
+        for a, b in combinations(sorted(set(t.lead_ids)), 2):
             keys.setdefault((a, b), []).append(item)
     for (a, b), items in keys.items():
         g.add_edge(a, b, weight=len(items), tasks=[lab for *_, lab in sorted(items)])
@@ -107,7 +106,33 @@ def _workload_rows(g: nx.Graph) -> list[Row]:
 
 
 def workload_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
-    return _workload_rows(coresponsibility_from_index(ix, p["plan"]))
+    """The rows `_workload_rows` gives for coresponsibility_from_index's graph, counted straight
+    from the index: degree and degree centrality need only each department's co-lead set."""
+    plan = resolve_plan(ix_plans(ix), p["plan"])
+    # department -> [leads, supports, chains, departments it co-leads with]
+    stats: dict[str, tuple[list[int], set[str], set[str]]] = {}
+    for t in ix.task_rows(plan):
+        for i, ds in ((0, t.lead_ids), (1, t.support_ids)):
+            for d in ds:
+                s = stats.get(d)
+                if s is None:
+                    s = stats[d] = ([0, 0], set(), set())
+                s[0][i] += 1
+                if t.chains:
+                    s[1].update(t.chains)
+        if len(t.lead_ids) > 1:
+            for a, b in combinations(set(t.lead_ids), 2):
+                stats[a][2].add(b)
+                stats[b][2].add(a)
+    # as nx.degree_centrality: degree x 1 / (n - 1); 0 for a lone department
+    scale = 1.0 / (len(stats) - 1.0) if len(stats) > 1 else 0.0
+    rows: list[Row] = [{
+        "department": ix.dept_name[d], "place": ix.dept_place[d], "collective": bool(ix.depts[d].get("collective")),
+        "leads": counts[0], "supports": counts[1], "industries": sorted(chains), "co_leads": len(co),
+        "centrality": round(len(co) * scale, 4),
+    } for d, (counts, chains, co) in sorted(stats.items())]
+    rows.sort(key=lambda r: (-r["leads"], -r["supports"], r["department"], r["place"]))
+    return rows
 
 
 def workload_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -152,54 +177,73 @@ def _add_role(g: nx.Graph, dept: str, task: str, role: str, label: str) -> None:
         g.add_edge(dept, task, role=role if old is None else "lead")
 
 
-def _first_shortest_path(g: nx.Graph, sources: list[str], targets: set[str]) -> list[str] | None:
+def _first_shortest_path(adj: Callable[[str], Iterable[str]], sources: list[str],
+                         targets: set[str]) -> list[str] | None:
     """The shortest path from any source to any target, and among those the first by node ids
     (so every store shows the same one): distances to the targets by breadth-first search, then
-    a walk that always steps to the smallest neighbour one step closer."""
+    a walk that always steps to the smallest neighbour one step closer. `adj(node)` gives a
+    node's neighbours. The search stops after the first layer that reaches a source: the walk
+    only visits nodes nearer than that, whose distances are final by then."""
     if not targets:
         return None
-    dist = {n: i for i, layer in enumerate(nx.bfs_layers(g, sorted(targets))) for n in layer}
+    wanted = set(sources)
+    dist = dict.fromkeys(sorted(targets), 0)
+    layer, d = list(dist), 0
+    while layer and not wanted & dist.keys():
+        d += 1
+        nxt = []
+        for n in layer:
+            for m in adj(n):
+                if m not in dist:
+                    dist[m] = d
+                    nxt.append(m)
+        layer = nxt
     reachable = [s for s in sources if s in dist]
     if not reachable:
         return None
     node = min(reachable, key=lambda s: (dist[s], s))
     path = [node]
     while dist[node] > 0:
-        node = min(n for n in g.adj[node] if dist.get(n) == dist[node] - 1)
+        node = min(n for n in adj(node) if dist.get(n) == dist[node] - 1)
         path.append(node)
     return path
 
 
-def _path_rows(g: nx.Graph, names: dict[str, str], src: list[str], dst: list[str]) -> list[Row]:
+def _path_rows(adj: Callable[[str], Iterable[str]], names: dict[str, str], src: list[str], dst: list[str], *,
+               role: Callable[[str, str], str], label: Callable[[str], str]) -> list[Row]:
+    """`role(department, task)` and `label(task)` read the department-task graph `adj` walks."""
     if set(src) & set(dst):
         raise BadParameter("query 'path': 'from' and 'to' name the same department")
-    best = _first_shortest_path(g, [s for s in src if s in g], {t for t in dst if t in g})
+    best = _first_shortest_path(adj, src, set(dst))
     if best is None:
         return []
     rows = []
     for step, i in enumerate(range(0, len(best) - 2, 2), start=1):
         a, task, b = best[i], best[i + 1], best[i + 2]
-        rows.append({"step": step, "from_department": names[a], "from_role": g.edges[a, task]["role"],
-                     "task": g.nodes[task]["label"], "to_role": g.edges[task, b]["role"],
-                     "to_department": names[b]})
+        rows.append({"step": step, "from_department": names[a], "from_role": role(a, task),
+                     "task": label(task), "to_role": role(b, task), "to_department": names[b]})
     return rows
 
 
 def path_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    """The department-task graph is the index itself: a department's neighbours are the tasks
+    it leads or supports (in the plan), a task's its leads and supports."""
     plan = resolve_plan(ix_plans(ix), p["plan"])
     depts = ix_departments(ix)
     src, dst = resolve_department(depts, p["from"]), resolve_department(depts, p["to"])
-    key = ("path-graph", plan)
-    if key not in ix.memo:
-        g = nx.Graph()
-        for t in ix.plan_tasks(plan):
-            ta = ix.tasks[t]
-            label = task_label(ta.get("number"), ta.get("title"))
-            for role, ds in (("lead", ix.leads.get(t, [])), ("support", ix.supports.get(t, []))):
-                for d in ds:
-                    _add_role(g, d, t, role, label)
-        ix.memo[key] = g
-    return _path_rows(ix.memo[key], {d: n for d, n, _, _ in depts}, src, dst)
+    row = ix.row
+
+    def adj(n: str) -> Iterable[str]:
+        t = row.get(n)
+        if t is not None:
+            return (*t.lead_ids, *t.support_ids)
+        tasks = (*ix.led.get(n, ()), *ix.supported.get(n, ()))
+        return tasks if plan is None else [x for x in tasks if row[x].plan == plan]
+
+    def role(d: str, task: str) -> str:
+        return "lead" if d in row[task].lead_ids else "support"
+
+    return _path_rows(adj, {d: n for d, n, _, _ in depts}, src, dst, role=role, label=lambda task: row[task].label)
 
 
 def path_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -210,7 +254,8 @@ def path_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     for r in read(ROLE_EDGES_CYPHER, {"plan": plan}):
         _add_role(g, r["dept"], r["task"], "lead" if r["role"] == "LEADS" else "support",
                   task_label(r["number"], r["title"]))
-    return _path_rows(g, {d: n for d, n, _, _ in depts}, src, dst)
+    return _path_rows(lambda n: g.adj[n] if n in g else (), {d: n for d, n, _, _ in depts}, src, dst,
+                      role=lambda d, task: g.edges[d, task]["role"], label=lambda task: g.nodes[task]["label"])
 
 
 PATH = QuerySpec(

@@ -36,17 +36,11 @@ def _rows(raw: list[dict[str, Any]]) -> list[Row]:
 
 def tasks_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
-    raw = []
-    for t in ix.plan_tasks(plan):
-        a = ix.tasks[t]
-        raw.append({"plan_id": a.get("plan", ""), "plan": ix.plans.get(a.get("plan", ""), {}).get("title"),
-                    "id": t, "parent": a.get("parent"), "ord": a.get("order", 0), "number": a.get("number"),
-                    "path": a.get("path"), "title": a.get("title"), "level": a.get("level"),
-                    "deadline": a.get("deadline"),
-                    "leads": [ix.depts[d]["name"] for d in ix.leads.get(t, [])],
-                    "supports": [ix.depts[d]["name"] for d in ix.supports.get(t, [])],
-                    "chains": ix.chains.get(t, [])})
-    return _rows(raw)
+    # the index's rows are already in this answer's order, with the parent's number at hand
+    return [{"plan": t.plan_title, "number": t.number, "path": t.path, "title": t.title,
+             "level": int(t.level or 0), "parent": t.parent_number, "lead": list(t.leads),
+             "support": list(t.supports), "chains": list(t.chains), "deadline": t.deadline}
+            for t in ix.task_rows(plan)]
 
 
 def tasks_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:

@@ -16,6 +16,7 @@ from queries.common import (
     resolve_plan,
     task_label,
 )
+from queries.facts import TaskRow
 from queries.index import Index
 from queries.spec import PLAN, ParamSpec, QuerySpec, Reader, Row
 
@@ -36,11 +37,8 @@ def _rows(groups: Grouped, keys: tuple[str, ...]) -> list[Row]:
     return rows
 
 
-def _task_facts(ix: Index, t: str) -> tuple[tuple[str, int], tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    a = ix.tasks[t]
-    return ((a.get("plan", ""), a.get("order", 0)),
-            (task_label(a.get("number"), a.get("title")),
-             tuple(ix.depts[d]["name"] for d in ix.leads.get(t, [])), tuple(ix.chains.get(t, []))))
+def _task_facts(t: TaskRow) -> tuple[tuple[str, int], tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    return (t.plan, t.order), (t.label, t.leads, t.chains)
 
 
 def _bolt_facts(r: dict[str, Any]) -> tuple[tuple[str, int], tuple[str, tuple[str, ...], tuple[str, ...]]]:
@@ -77,9 +75,10 @@ def leaders_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
         a = ix.persons[pid]
         if p["name"] not in (None, a.get("name")):
             continue
-        for t in tasks:
-            if plan in (None, ix.tasks[t].get("plan")):
-                key, item = _task_facts(ix, t)
+        for tid in tasks:
+            t = ix.row[tid]
+            if plan in (None, t.plan):
+                key, item = _task_facts(t)
                 groups.setdefault((a.get("name", ""), a.get("place") or "-"), {})[key] = item
     return _rows(groups, ("leader", "place"))
 
@@ -124,11 +123,11 @@ def institutes_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
     chain = check_chain(ix.chain_names, p["industry"])
     groups: Grouped = {}
-    for t in ix.plan_tasks(plan):
-        if chain is not None and chain not in ix.chains.get(t, []):
+    for t in ix.partnered if plan is None else ix.rows_of_plan.get(plan, []):
+        if chain is not None and chain not in t.chains:
             continue
-        for name in ix.institutes.get(t, []):
-            key, item = _task_facts(ix, t)
+        for name in t.institutes:
+            key, item = _task_facts(t)
             groups.setdefault((name,), {})[key] = item
     return _rows(groups, ("institute",))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from typing import Any
 
 from queries.common import (
@@ -48,20 +48,16 @@ def plans_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     impl: dict[str, list[str]] = defaultdict(list)
     for a, b in ix.implements:
         impl[a].append(ix.plans[b].get("title", ""))
-    # counted once: a per-plan scan of every target made this query O(plans x targets)
-    targets_of = Counter(g.get("plan") for g in ix.targets.values())
     rows = []
     for pid in ix.loaded_plans():
         if plan not in (None, pid):
             continue
         attrs = ix.plans[pid]
-        tasks = ix.tasks_of_plan.get(pid, [])
-        depts = {d for t in tasks for d in (*ix.leads.get(t, []), *ix.supports.get(t, []))}
+        depts, targets = ix.plan_counts[pid]  # counted with the index
         rows.append({
             "plan": pid, "title": attrs.get("title", ""), **{f: attrs.get(f) for f in _PLAN_FIELDS},
-            "implements": impl.get(pid, []), "tasks": len(tasks), "departments": len(depts),
-            "targets": targets_of[pid],
-            "phases": len(ix.phases_of.get(pid, [])),
+            "implements": impl.get(pid, []), "tasks": len(ix.tasks_of_plan.get(pid, [])), "departments": depts,
+            "targets": targets, "phases": len(ix.phases_of.get(pid, [])),
         })
     return _plan_rows(rows)
 
@@ -135,6 +131,20 @@ def similarity(a: str, b: str) -> float:
     return round(2 * len(x & y) / (len(x) + len(y)), 3) if x and y else 0.0
 
 
+def _most_similar(x: frozenset[str], higher: list[tuple[frozenset[str], int, str]]) -> tuple[float, str]:
+    """max((similarity, -order, label)) over the higher plan's titles, as (similarity, label):
+    one unrounded Dice per pair (the C set intersection), rounding only near the best."""
+    lx = len(x)
+    raw = [2 * len(x & y) / (lx + len(y)) for y, _, _ in higher]
+    top = max(raw)
+    score = round(top, 3)
+    # rounding is monotonic, so the best rounded score is round(top); ties on it go to the
+    # earliest task, then the greatest label, as in the tuple comparison
+    _, label = max((neg_order, label) for r, (_, neg_order, label) in zip(raw, higher, strict=True)
+                   if r >= top - 0.001 and round(r, 3) == score)
+    return score, label
+
+
 # plan id -> [(order, label, title)]
 Titles = dict[str, list[tuple[int, str, str]]]
 
@@ -145,14 +155,14 @@ def _lineage_rows(edges: list[tuple[str, str, str, str, bool]], titles: Titles, 
         rows.append({"kind": "implements", "plan": title, "task": None, "higher_plan": htitle,
                      "higher_task": None, "similarity": None, "higher_loaded": loaded, "_o": (0, 0)})
         higher = sorted(titles.get(hid, []))
+        if not higher:
+            continue
+        hsets = [(_bigrams(htext), -horder, hlabel) for horder, hlabel, htext in higher]
         for order, label, text in sorted(titles.get(pid, [])):
-            scored = [(similarity(text, htext), -horder, hlabel) for horder, hlabel, htext in higher]
-            if not scored:
-                continue
-            score, _, hlabel = max(scored)
-            if score >= threshold:
+            found = _most_similar(_bigrams(text), hsets)
+            if found[0] >= threshold:
                 rows.append({"kind": "follows", "plan": title, "task": label, "higher_plan": htitle,
-                             "higher_task": hlabel, "similarity": score, "higher_loaded": loaded,
+                             "higher_task": found[1], "similarity": found[0], "higher_loaded": loaded,
                              "_o": (1, order)})
     rows.sort(key=lambda r: (r["plan"], r["higher_plan"], r["_o"]))
     for r in rows:
@@ -167,8 +177,7 @@ def lineage_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
              if ix.plans[a].get("loaded") and plan in (None, a, b)]
     titles: Titles = {}
     for pid in {e[0] for e in edges} | {e[2] for e in edges}:
-        titles[pid] = [(ix.tasks[t].get("order", 0), task_label(ix.tasks[t].get("number"), ix.tasks[t].get("title")),
-                        ix.tasks[t].get("title", "")) for t in ix.tasks_of_plan.get(pid, [])]
+        titles[pid] = [(t.order, t.label, t.title or "") for t in ix.rows_of_plan.get(pid, [])]
     return _lineage_rows(edges, titles, p["min_similarity"])
 
 
