@@ -10,7 +10,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -52,7 +52,12 @@ class Lexicon:
     def occurs_in(self, text: str) -> bool:
         """Whether find() can return anything for a part of `text` in which some spans were
         replaced by spaces: no when no term occurs in `text` itself (unless a term holds a space)."""
-        return bool(self.regex.search(text)) or any(c.isspace() for t in self.terms for c in t)
+        return self.spaced or bool(self.regex.search(text))
+
+    @cached_property
+    def spaced(self) -> bool:
+        """Whether some term holds a space (and could match across a blanked span)."""
+        return any(c.isspace() for t in self.terms for c in t)
 
     def find(self, text: str) -> list[tuple[str, str, int]]:
         """(term as written, canonical, offset) for each non-overlapping match."""

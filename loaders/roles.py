@@ -12,9 +12,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from loaders.departments import Registry, clean_name, looks_like_department, split_names, split_pieces
+from loaders.departments import (
+    Registry,
+    _split_names,
+    clean_name,
+    looks_like_department,
+    split_names,
+    split_pieces,
+)
 
 PERSON_KEYS = (
     "责任领导|牵头领导|分管领导|包联领导|联系领导|责任人|负责人|牵头市领导|牵头县领导|牵头旗领导|牵头区领导|"
@@ -28,8 +35,27 @@ SUPPORT_KEYS = (
 )
 DEADLINE_KEYS = "完成时限|完成时间|时间节点|时限要求|完成期限|时限|进度安排"
 _ALL_KEYS = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
-#: `牵头单位:` or `【牵头单位】` (the key in black brackets, no colon)
-KEY_RE = re.compile(r"【(" + _ALL_KEYS + r")】\s*:?\s*|(" + _ALL_KEYS + r")\s*[:]\s*")
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of `words` as a prefix tree (牵(?:头(?:部门|单位)|…)|…): the regex engine
+    then rules out a position after a few characters instead of trying every word."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[:1], []).append(w[1:])
+    ends = "" in groups
+    alts = [re.escape(c) + _trie(rest) for c, rest in groups.items() if c]
+    if not alts:
+        return ""
+    if len(alts) == 1 and not ends:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")" + ("?" if ends else "")
+
+
+#: `牵头单位:` or `【牵头单位】` (the key in black brackets, no colon). The keys are written as a
+#: prefix tree; the order of the alternatives does not matter, as at most one key can be followed
+#: by 】 or by a colon (keys hold neither, nor spaces).
+KEY_RE = re.compile(r"【(" + _trie(_ALL_KEYS.split("|")) + r")】\s*:?\s*|(" + _trie(_ALL_KEYS.split("|")) + r")\s*[:]\s*")
 #: where a KEY_RE match can start: 【 or a key's first two characters. KEY_RE tries all its keys at
 #: every position (~100 ns a character); this alternation of literals is scanned far faster, and
 #: KEY_RE is then tried only where it may match.
@@ -39,6 +65,8 @@ _KEY_HEAD = re.compile("【|" + "|".join(sorted({k[:2] for k in _ALL_KEYS.split(
 def key_matches(text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
     """KEY_RE.finditer(text, pos, endpos), faster: the same matches."""
     end = len(text) if endpos is None else endpos
+    if end - pos <= 48:  # a short text (a bracket's content): one scan beats several calls
+        return list(KEY_RE.finditer(text, pos, end))
     out: list[re.Match[str]] = []
     head = _KEY_HEAD.search
     match = KEY_RE.match
@@ -89,21 +117,32 @@ FIRST_IS_LEAD_RE = re.compile(r"(?:排|列|位)在?(?:第一|首)位的?(?:单�
 _STICKY = re.compile(r"[,(]?\s*下同\s*\)?")
 
 
-@dataclass
+@dataclass(init=False)
 class Roles:
-    lead: list[str] = field(default_factory=list)
-    resp: list[str] = field(default_factory=list)
-    support: list[str] = field(default_factory=list)
-    persons: list[str] = field(default_factory=list)
-    deadline: str | None = None
-    sticky: list[tuple[str, str]] = field(default_factory=list)  # (role, name) marked 下同
+    lead: list[str]
+    resp: list[str]
+    support: list[str]
+    persons: list[str]
+    deadline: str | None
+    sticky: list[tuple[str, str]]  # (role, name) marked 下同
+
+    def __init__(self, *, lead: list[str] | None = None, resp: list[str] | None = None,
+                 support: list[str] | None = None, persons: list[str] | None = None,
+                 deadline: str | None = None, sticky: list[tuple[str, str]] | None = None) -> None:
+        # written out: dataclass default factories cost twice as much, and a task reads dozens of these
+        self.lead = [] if lead is None else lead
+        self.resp = [] if resp is None else resp
+        self.support = [] if support is None else support
+        self.persons = [] if persons is None else persons
+        self.deadline = deadline
+        self.sticky = [] if sticky is None else sticky
 
     def empty(self) -> bool:
         return not (self.lead or self.resp or self.support or self.persons)
 
     def copy(self) -> Roles:
-        return Roles(list(self.lead), list(self.resp), list(self.support), list(self.persons),
-                     self.deadline, list(self.sticky))
+        return Roles(lead=list(self.lead), resp=list(self.resp), support=list(self.support),
+                     persons=list(self.persons), deadline=self.deadline, sticky=list(self.sticky))
 
     def merge(self, other: Roles) -> None:
         for attr in ("lead", "resp", "support", "persons"):
@@ -127,7 +166,8 @@ def resolve(r: Roles, first_is_lead: bool) -> tuple[list[str], list[str]]:
 
 
 def _names(value: str, reg: Registry) -> list[str]:
-    return [n for n in split_names(value) if looks_like_department(n, reg)]
+    known = reg._dept_cache  # looks_like_department's own memo, read directly on this hot path
+    return [n for n in _split_names(value) if (known[n] if n in known else looks_like_department(n, reg))]
 
 
 _REPEATED_LEAD = re.compile(r"(?:共同|联合)(?:牵头|负责)$")
