@@ -39,8 +39,8 @@ from graph.stores.storefile import Entry
 FORMAT = "plankg-embedded/1"  # the graph's own `format` attribute (the file's layout: storefile.MAGIC)
 MAGIC = storefile.MAGIC
 #: compact when the journal would pass this fraction of the snapshot (and JOURNAL_MIN bytes):
-#: opening then replays at most about half a store's worth of entries
-COMPACT_RATIO = 0.5
+#: replaying entries costs about twice unpickling the same plans, so opening stays within ~1.5x
+COMPACT_RATIO = 0.25
 JOURNAL_MIN = 1 << 20
 
 Stamp = tuple[int, int, int]

@@ -10,11 +10,12 @@ with the base, which is never written to. Dropping a draft leaves the base as it
 write needs no undo.
 
 A plan's facts are found from its Plan node by following the relations the plan asserted (every
-relation carries its `plan`), so replacing or dropping a plan costs the size of the plan and of
-the neighbourhoods it touches, not of the graph. This relies on a plan's relations being
-connected to its Plan node, which graph.records guarantees (every task hangs off HAS_TASK, every
-target, phase and body off the plan or a task, every other relation off a task or, for IN_CHAIN,
-an enterprise a task INVOLVES); tests/test_embedded_journal.py checks it against a full scan.
+relation carries its `plan`; see `footprint`), so replacing or dropping a plan costs about the
+size of the plan, not of the graph. This relies on every relation of a plan starting at a node
+the walk reaches or ending at a node the plan owns, which graph.records guarantees (tasks hang
+off HAS_TASK, targets, phases and bodies off the plan or a task, LEADS / SUPPORTS / RESPONSIBLE
+end at a task, IN_CHAIN starts at an enterprise a task INVOLVES); tests/test_embedded_journal.py
+checks it against a full scan.
 """
 
 from __future__ import annotations
@@ -38,13 +39,17 @@ def plan_rows(rec: PlanRecords) -> PlanRows:
 
 
 def footprint(g: nx.MultiDiGraph, pid: str) -> tuple[list[tuple[str, str, str]], set[str]]:
-    """The relations plan `pid` asserted (u, v, key) and every node they touch, plus the plan node:
-    a walk from the plan node along the plan's own relations, in both directions."""
+    """The relations plan `pid` asserted (u, v, key) and every node they touch, plus the plan node.
+
+    A walk from the plan node: along the plan's relations out of every node reached, and into the
+    nodes the plan owns. Shared nodes (an industry every task of the country CONCERNS, a plan many
+    others IMPLEMENT) are never scanned for relations coming in, so the walk stays the plan's size.
+    """
     if pid not in g._node:
         return [], set()
+    nodes, succ, pred = g._node, g._succ, g._pred
     seen, stack = {pid}, [pid]
     edges: list[tuple[str, str, str]] = []
-    succ, pred = g._succ, g._pred
     while stack:
         n = stack.pop()
         for v, keyed in succ[n].items():
@@ -54,6 +59,8 @@ def footprint(g: nx.MultiDiGraph, pid: str) -> tuple[list[tuple[str, str, str]],
                     if v not in seen:
                         seen.add(v)
                         stack.append(v)
+        if nodes[n].get(OWNED) != pid:
+            continue
         for u, keyed in pred[n].items():
             if u not in seen:
                 for d in keyed.values():
