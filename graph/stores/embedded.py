@@ -156,6 +156,7 @@ class EmbeddedStore(Store):
     @contextlib.contextmanager
     def _writing(self) -> Iterator[tuple[_State, Draft]]:
         with self._mutex, self._lock(exclusive=True), _gc_paused():
+            storefile.remove_stale_temps(self.path)  # a rewrite a killed writer left
             state = self._refresh()
             yield state, Draft(state.graph)
 
@@ -228,6 +229,7 @@ class EmbeddedStore(Store):
 
     def reset(self) -> None:
         with self._mutex, self._lock(exclusive=True):
+            storefile.remove_stale_temps(self.path)
             st, start = storefile.write_snapshot(self.path, nx.MultiDiGraph(format=FORMAT))
             self._publish(_State(nx.MultiDiGraph(format=FORMAT), _stamp(st), start, start))
 

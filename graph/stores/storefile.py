@@ -195,7 +195,6 @@ def remove_stale_temps(path: Path) -> None:
 def write_snapshot(path: Path, graph: object) -> tuple[os.stat_result, int]:
     """Pickle `graph` to a temp file beside the store, fsync it and rename it over the store (an
     empty journal). Returns the new file's stat and the offset where its journal starts."""
-    remove_stale_temps(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
