@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -28,13 +29,13 @@ from loaders.header import _LEAD_SECTION, PHASE_SECTION, coordinating_bodies, ph
 from loaders.indicators import indicator_targets
 from loaders.outline import (
     GROUP_RULE,
-    NOT_TASK_SECTION,
     Node,
     add_rows,
     apply_group_rules,
     covered_tasks,
     heading_nodes,
     lift_trailing_labels,
+    not_task_section,
     paragraph_headings,
     select_tasks,
     unique_ids,
@@ -99,7 +100,7 @@ def extract_text(
             if not roles.empty():
                 group_rules.append((k, Annotation(n.start + m.start(), n.start + m.end(), roles), numbers))
         n.annotations = find_annotations(_blank(own, spans), n.start, reg)
-        if n.annotations and NOT_TASK_SECTION.search(n.section):
+        if n.annotations and not_task_section(n.section):
             # in 保障措施 and the like, "X负责…" describes a duty, not a task's owner
             n.annotations = [a for a in n.annotations if not a.sentence]
         for a in n.annotations:
@@ -155,8 +156,9 @@ def extract_text(
     first = min([n.start for n in nodes] + [len(norm)])
     for t in find_targets(norm[hdr.body_start: first], hdr.body_start, hdr.period[1], issue_year):
         targets.append(_target(t, None, len(targets)))  # plan-level targets of the preamble
+    phase_titles = _titles_matching(PHASE_SECTION, nodes)
     for i, n in enumerate(nodes):
-        if i not in task_set and not n.children and not PHASE_SECTION.search(nodes[n.parent].title if n.parent is not None else n.title):
+        if i not in task_set and not n.children and (i if n.parent is None else n.parent) not in phase_titles:
             for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
                 targets.append(_target(t, None, len(targets)))
     for t in indicator_targets(lines) if "指标" in norm else ():  # 主要发展指标 tables: one target per indicator and year
@@ -173,7 +175,7 @@ def extract_text(
               if not any(c in path_of for c in nodes[i].children) and i not in covered]
     return PlanExtract(
         plan=info, tasks=tasks, departments=departments, targets=targets,
-        phases=_phases(norm, nodes, hdr.period[0]),
+        phases=_phases(norm, nodes, hdr.period[0], phase_titles),
         coordinating_bodies=_bodies(norm, nodes, hdr.body_start),
         alias_candidates=alias_candidates(departments, tasks, reg),
         coverage=Coverage(
@@ -257,12 +259,13 @@ def _dedupe_names(names: list[str]) -> list[str]:
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
+_RECURRING = re.compile(r"每年|每季度|每月|长期|持续|常态")
 
 
 def _norm_deadline(raw: str | None) -> str | None:
     if not raw:
         return None
-    if re.search(r"每年|每季度|每月|长期|持续|常态", raw):
+    if _RECURRING.search(raw):
         return None
     ys = _YEAR.findall(raw)
     return ys[-1][0] if ys else None
@@ -284,15 +287,31 @@ _PHASE_LINE = re.compile(r"^\s*(?:\d{1,2}[.、]|\([一二三四五六七八九�
                          r"([^\s,;:()]{2,12}?阶段)\s*[(:]?\s*([^)\n]{0,40})", re.M)
 
 
-def _phases(norm: str, nodes: list[Node], year: str | None) -> list[PhaseExtract]:
+def _titles_matching(rx: re.Pattern[str], nodes: list[Node]) -> set[int]:
+    """Indices of the nodes whose title `rx` finds something in, by one scan of all the titles
+    joined by line ends (for a regex that never matches a line end nor uses anchors)."""
+    titles = [n.title for n in nodes]
+    joined = "\n".join(titles)
+    if joined.count("\n") != max(len(titles) - 1, 0):  # a title with a line end of its own
+        return {i for i, t in enumerate(titles) if rx.search(t)}
+    starts, pos = [], 0
+    for t in titles:
+        starts.append(pos)
+        pos += len(t) + 1
+    return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
+
+
+_NAME_END = re.compile(r"[(:]")
+
+
+def _phases(norm: str, nodes: list[Node], year: str | None, phase_titles: set[int]) -> list[PhaseExtract]:
     """The children of 实施步骤 (or its lines naming a …阶段) with their month ranges."""
     out: list[PhaseExtract] = []
-    for n in nodes:
-        if not PHASE_SECTION.search(n.title):
-            continue
+    for k in sorted(phase_titles):
+        n = nodes[k]
         for c in n.children:
             ch = nodes[c]
-            name = re.split(r"[(:]", ch.title, maxsplit=1)[0].strip()
+            name = _NAME_END.split(ch.title, maxsplit=1)[0].strip()
             eol = norm.find("\n", ch.body_start)
             line = norm[ch.body_start: eol if eol >= 0 else len(norm)]
             start, end = phase_dates(line[:80], year)
@@ -308,11 +327,11 @@ def _phases(norm: str, nodes: list[Node], year: str | None) -> list[PhaseExtract
 
 def _bodies(norm: str, nodes: list[Node], body_start: int) -> list[str]:
     sections = []
-    for n in nodes:
-        if _LEAD_SECTION.search(n.title):
-            own = norm[n.body_start: n.end]
-            dot = own.find("。")
-            sections.append(own[dot + 1:].lstrip() if 0 <= dot < len(n.title) + 2 else own)
+    for k in sorted(_titles_matching(_LEAD_SECTION, nodes)):
+        n = nodes[k]
+        own = norm[n.body_start: n.end]
+        dot = own.find("。")
+        sections.append(own[dot + 1:].lstrip() if 0 <= dot < len(n.title) + 2 else own)
     found = coordinating_bodies(norm[body_start:], sections)
     return found
 

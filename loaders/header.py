@@ -205,6 +205,7 @@ _GOAL_YEAR = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
 # ---- phases -----------------------------------------------------------------------------------
 
 PHASE_SECTION = re.compile(r"实施步骤|工作步骤|进度安排|时间安排|实施阶段|步骤安排|推进步骤|阶段安排|时间步骤|方法步骤")
+_BEFORE_DATE = re.compile(r"(?:底|末)?(?:前|以前|之前)")
 _YM = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月|((?:19|20)\d{2})\s*年")
 
 
@@ -224,7 +225,7 @@ def phase_dates(text: str, default_year: str | None) -> tuple[str | None, str | 
     if not dates:
         return None, None
     if len(dates) == 1:
-        if re.search(r"(?:底|末)?(?:前|以前|之前)", text):
+        if _BEFORE_DATE.search(text):
             return None, dates[0]
         return dates[0], dates[0]
     return dates[0], dates[1]

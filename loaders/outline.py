@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from loaders.departments import Registry
 from loaders.roles import KEY_RE, Annotation, Roles, find_annotations
@@ -17,6 +18,12 @@ _ACTION_TITLE = re.compile(
     r"做强|做优|做大|巩固|全面|大力|积极|持续|着力|坚持|壮大|夯实|创新|聚焦|筑牢|守牢|稳定|保障(?!措施))"
 )
 NOT_TASK_SECTION = re.compile(r"保障|指导思想|原则|步骤|要求|背景|形势|目标$")
+
+
+@lru_cache(maxsize=4096)
+def not_task_section(title: str) -> bool:
+    """NOT_TASK_SECTION.search(title): asked for every node, of the few titles its sections have."""
+    return NOT_TASK_SECTION.search(title) is not None
 
 
 @dataclass
@@ -201,9 +208,9 @@ def select_tasks(nodes: list[Node]) -> list[int]:
             keep.add(i)
     if not responsible:
         for i, n in enumerate(nodes):
-            if n.parent is not None and _TASK_SECTION.search(n.section) and not NOT_TASK_SECTION.search(n.section):
+            if n.parent is not None and _TASK_SECTION.search(n.section) and not not_task_section(n.section):
                 keep.add(i)
-    keep = {i for i in keep if not NOT_TASK_SECTION.search(nodes[i].section) or not nodes[i].roles.empty()
+    keep = {i for i in keep if not not_task_section(nodes[i].section) or not nodes[i].roles.empty()
             or any(not nodes[c].roles.empty() for c in nodes[i].children)}
     return sorted(keep, key=lambda i: (nodes[i].start, i))
 

@@ -285,8 +285,11 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     return r
 
 
+_SUPPORT_WORD = re.compile(r"配合|协助|参与|协办")
+
+
 def _later_support(text: str, pos: int) -> bool:
-    return bool(re.search(r"配合|协助|参与|协办", text[pos: pos + 60]))
+    return bool(_SUPPORT_WORD.search(text, pos, pos + 60))
 
 
 _PIECE = re.compile(r"[、,]|以及|及")

@@ -100,8 +100,8 @@ def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableR
     # a table starts only on a line that names a role column or is 序号 alone: those lines are
     # found by two scans of the text, and the loop below jumps from one to the next
     starts = [ln.start for ln in lines]
-    cand = sorted({bisect_right(starts, m.start()) - 1 for rx in (_HEADER_HINT, _CELL_HEADER_LINE)
-                   for m in rx.finditer(text)})
+    rxs = (_HEADER_HINT, _CELL_HEADER_LINE) if "序" in text or "编号" in text else (_HEADER_HINT,)
+    cand = sorted({bisect_right(starts, m.start()) - 1 for rx in rxs for m in rx.finditer(text)})
     c = 0
     i = 0
     n = len(lines)
