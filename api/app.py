@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+import queries
 from api.deps import ApiError, Db
 from api.explorer import mount_explorer
 from api.routes import catalog, entities, health, plans_write
@@ -199,6 +200,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         preload = getattr(app.state.store, "graph", None)
         if callable(preload):
             preload()  # read the embedded store's file now, not during the first request
+            queries.prepare(app.state.store)  # and build the catalog's index, frozen with the graph
             # the graph lives as long as the process: keep its million objects out of every full
             # garbage collection, which would otherwise stall all requests for a good fraction of
             # a second now and then (a graph loaded later is collected as usual)

@@ -47,6 +47,7 @@ __all__ = [
     "catalog",
     "coresponsibility_graph",
     "get",
+    "prepare",
     "resolve_plan",
     "run",
 ]
@@ -73,6 +74,13 @@ def get(name: str) -> QuerySpec:
 def _index(store: Store) -> Index:
     graph = store.graph() if hasattr(store, "graph") else store.to_networkx()
     return index_of(graph)
+
+
+def prepare(store: Store) -> None:
+    """Build the embedded store's query index now, once per store version. A server calls this
+    at startup before gc.freeze(), so no request pays for it and no full collection walks it."""
+    if store.kind == "embedded":
+        _index(store)
 
 
 def _reader(store: Store, name: str) -> Reader:

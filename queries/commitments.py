@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from typing import Any
 
 from queries.common import (
@@ -24,43 +23,35 @@ from queries.tables import (
     TARGETS_CYPHER,
     TASKS_CYPHER,
     TargetRow,
-    TaskRow,
     bolt_targets,
     bolt_tasks,
     ix_targets,
-    owners,
 )
 
 # ----------------------------------------------------------------------------------- targets
 
 
-def _target_rows(by_id: Mapping[str, TaskRow], owner: Mapping[str, tuple[str, ...]], targets: list[TargetRow],
-                 titles: dict[str, str], p: dict[str, Any], *, owner_names: set[str] | None,
-                 chain: str | None) -> list[Row]:
+def _target_rows(targets: list[TargetRow], titles: dict[str, str], p: dict[str, Any], *,
+                 owner_names: set[str] | None, chain: str | None) -> list[Row]:
     due = p["due"]
-    rows = []
+    keyed = []
     for g in targets:
-        task = by_id.get(g.task) if g.task else None
-        who = list(owner.get(g.task, ())) if g.task else []
-        chains = list(task.chains) if task else []
-        if owner_names is not None and not owner_names & set(who):
+        task = g.row
+        if due is not None and (g.deadline[: len(due)] > due if g.deadline is not None else g.cadence is None):
             continue
-        if chain is not None and chain not in chains:
+        if owner_names is not None and not (task and owner_names.intersection(task.owners)):
             continue
-        if due is not None and g.deadline is not None and g.deadline[: len(due)] > due:
+        if chain is not None and not (task and chain in task.chains):
             continue
-        if due is not None and g.deadline is None and g.cadence is None:
-            continue
-        rows.append({
-            "plan": titles.get(g.plan, g.plan), "task": task.label if task else None, "target": g.text,
+        title = titles.get(g.plan, g.plan)
+        keyed.append(((title, g.plan, g.order, g.text), {
+            "plan": title, "task": task.label if task else None, "target": g.text,
             "value": g.value, "value_max": g.value_max, "unit": g.unit, "comparator": g.comparator,
-            "deadline": g.deadline, "cadence": g.cadence, "owners": who, "industries": chains,
-            "_o": (g.plan, g.order),
-        })
-    rows.sort(key=lambda r: (r["plan"], r["_o"], r["target"]))
-    for r in rows:
-        del r["_o"]
-    return rows
+            "deadline": g.deadline, "cadence": g.cadence, "owners": list(task.owners) if task else [],
+            "industries": list(task.chains) if task else [],
+        }))
+    keyed.sort(key=lambda kr: kr[0])
+    return [r for _, r in keyed]
 
 
 def targets_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
@@ -70,7 +61,7 @@ def targets_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     if p["owner"] is not None:
         names = {ix.dept_name[d] for d in resolve_department(ix_departments(ix), p["owner"])}
     chain = check_chain(ix.chain_names, p["industry"])
-    return _target_rows(ix.row, ix.owner, ix_targets(ix, plan), dict(plans), p, owner_names=names, chain=chain)
+    return _target_rows(ix_targets(ix, plan), dict(plans), p, owner_names=names, chain=chain)
 
 
 def targets_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -82,9 +73,8 @@ def targets_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
         ids = set(resolve_department(depts, p["owner"]))
         names = {name for d, name, _, _ in depts if d in ids}
     chain = check_chain(bolt_chains(read), p["industry"]) if p["industry"] is not None else None
-    tasks = bolt_tasks(read, plan)
-    return _target_rows({t.id: t for t in tasks}, owners(tasks), bolt_targets(read, plan), dict(plans), p,
-                        owner_names=names, chain=chain)
+    return _target_rows(bolt_targets(read, plan, bolt_tasks(read, plan)), dict(plans), p, owner_names=names,
+                        chain=chain)
 
 
 TARGETS = QuerySpec(

@@ -18,7 +18,6 @@ from queries.tables import (
     bolt_tasks,
     ix_targets,
     ix_tasks,
-    owners,
 )
 
 # ---------------------------------------------------------------------------------- overlaps
@@ -38,57 +37,90 @@ _KINDS = ("many-leads", "lead-and-support", "same-leads")
 
 def _overlap_rows(tasks: list[TaskRow], by_id: Mapping[str, TaskRow], mixed: Mixed, titles: dict[str, str],
                   min_leads: int) -> list[Row]:
-    rows: list[Row] = []
+    """Rows by kind, then plan, chain, position and tasks (each kind sorted on its own: the kind
+    is the first sort key)."""
+    many: list[tuple[Any, Row]] = []
     for t in tasks:
         if len(t.leads) > min_leads:
-            rows.append({"kind": "many-leads", "plan": t.plan_title, "industry": None,
-                         "departments": list(t.leads), "tasks": [t.label],
-                         "detail": f"{len(t.leads)} lead departments", "_o": (t.order,)})
+            many.append(((t.plan_title, (t.order,), [t.label]), {
+                "kind": "many-leads", "plan": t.plan_title, "industry": None, "departments": list(t.leads),
+                "tasks": [t.label], "detail": f"{len(t.leads)} lead departments"}))
+    mixed_rows: list[tuple[Any, Row]] = []
     for (_, name, plan, chain), (led, supported) in mixed.items():
-        rows.append({"kind": "lead-and-support", "plan": titles.get(plan, plan), "industry": chain,
-                     "departments": [name], "tasks": [lab for _, lab in sorted(led | supported)],
-                     "detail": f"leads {len(led)}, supports {len(supported)} in the chain",
-                     "_o": (name,)})
-    groups: dict[tuple[str, str | None, tuple[str, ...]], list[TaskRow]] = defaultdict(list)
+        title = titles.get(plan, plan)
+        labels = [lab for _, lab in sorted(led | supported)]
+        mixed_rows.append(((title, chain or "", (name,), labels), {
+            "kind": "lead-and-support", "plan": title, "industry": chain, "departments": [name], "tasks": labels,
+            "detail": f"leads {len(led)}, supports {len(supported)} in the chain"}))
+    # siblings: same plan, same parent, the same set of lead departments
+    groups: dict[tuple[str, str | None, frozenset[str]], list[TaskRow]] = defaultdict(list)
     for t in tasks:
         if t.leads:
-            groups[(t.plan, t.parent, tuple(sorted(set(t.leads))))].append(t)
+            groups[(t.plan, t.parent, frozenset(t.leads))].append(t)
+    same: list[tuple[Any, Row]] = []
     for (_, parent, leads), sibs in groups.items():
         if len(sibs) < 2:
             continue
         under = by_id[parent].label if parent is not None and parent in by_id else "the plan's top level"
-        rows.append({"kind": "same-leads", "plan": sibs[0].plan_title, "industry": None,
-                     "departments": list(leads), "tasks": [s.label for s in sibs],
-                     "detail": f"{len(sibs)} sibling tasks under {under}", "_o": (sibs[0].order,)})
-    rows.sort(key=lambda r: (_KINDS.index(r["kind"]), r["plan"], r["industry"] or "", r["_o"], r["tasks"]))
-    for r in rows:
-        del r["_o"]
+        labels = [s.label for s in sibs]
+        same.append(((sibs[0].plan_title, (sibs[0].order,), labels), {
+            "kind": "same-leads", "plan": sibs[0].plan_title, "industry": None, "departments": sorted(leads),
+            "tasks": labels, "detail": f"{len(sibs)} sibling tasks under {under}"}))
+    rows: list[Row] = []
+    for keyed in (many, mixed_rows, same):
+        keyed.sort(key=lambda kr: kr[0])
+        rows.extend(r for _, r in keyed)
     return rows
 
 
 def overlaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
+    mixed = _lead_and_support(ix.chained if plan is None else ix.rows_of_plan.get(plan, []), ix.dept_name)
+    return _overlap_rows(ix_tasks(ix, plan), ix.row, mixed, dict(plans), p["min_leads"])
+
+
+def _lead_and_support(rows: list[TaskRow], name: dict[str, str]) -> Mixed:
+    """Departments that lead some tasks of a chain in a plan and support others. Per (plan,
+    chain) first the sets of leading and of supporting departments (most pairs have no
+    department in both), then the tasks only for the departments in both."""
+    groups: dict[tuple[str, str], tuple[set[str], set[str], list[TaskRow]]] = {}
+    for t in rows:
+        for c in t.chains:
+            g = groups.get((t.plan, c))
+            if g is None:
+                g = groups[(t.plan, c)] = (set(), set(), [])
+            g[0].update(t.lead_ids)
+            g[1].update(t.support_ids)
+            g[2].append(t)
     mixed: Mixed = {}
-    name = ix.dept_name
-    for t in ix.chained if plan is None else ix.rows_of_plan.get(plan, []):
-        item = (t.order, t.label)
-        for role, ds in ((0, t.lead_ids), (1, t.support_ids)):
-            for d in ds:
-                for chain in t.chains:
-                    key = (d, name[d], t.plan, chain)
-                    if key not in mixed:
-                        mixed[key] = (set(), set())
-                    mixed[key][role].add(item)
+    for (plan, chain), (leaders, supporters, tasks) in groups.items():
+        both = leaders & supporters
+        if not both:
+            continue
+        for t in tasks:
+            item = (t.order, t.label)
+            for role, ds in ((0, t.lead_ids), (1, t.support_ids)):
+                for d in ds:
+                    if d in both:
+                        key = (d, name[d], plan, chain)
+                        if key not in mixed:
+                            mixed[key] = (set(), set())
+                        mixed[key][role].add(item)
     # as in the Cypher twin: a led task counts only beside a different supported one, and back
     pairs: Mixed = {}
     for key, (led, sup) in mixed.items():
-        led2 = {a for a in led if sup - {a}}
-        sup2 = {b for b in sup if led - {b}}
+        led2, sup2 = _beside(led, sup), _beside(sup, led)
         if led2 and sup2:
             pairs[key] = (led2, sup2)
-    mixed = pairs
-    return _overlap_rows(ix_tasks(ix, plan), ix.row, mixed, dict(plans), p["min_leads"])
+    return pairs
+
+
+def _beside(xs: set[tuple[int, str]], others: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """{x for x in xs if others - {x}}: the x with some other element beside them."""
+    if len(others) > 1:
+        return xs
+    return xs - others if others else set()
 
 
 def overlaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -133,21 +165,22 @@ _GAP_KINDS = ("leaf-without-lead", "target-without-owner", "target-without-numbe
               "target-without-deadline", "chain-without-lead")
 
 
-def _gap_rows(tasks: list[TaskRow], by_id: Mapping[str, TaskRow], owner: Mapping[str, tuple[str, ...]],
-             targets: list[TargetRow], titles: dict[str, str]) -> list[Row]:
-    rows: list[Row] = []
+def _gap_rows(tasks: list[TaskRow], targets: list[TargetRow], titles: dict[str, str]) -> list[Row]:
+    """Rows by kind, then plan, position, subject (each kind sorted on its own)."""
+    by_kind: dict[str, list[tuple[Any, Row]]] = {k: [] for k in _GAP_KINDS}
 
     def add(kind: str, plan: str, subject: str, detail: str, order: int) -> None:
-        rows.append({"kind": kind, "plan": titles.get(plan, plan), "subject": subject,
-                     "detail": detail, "_o": order})
+        title = titles.get(plan, plan)
+        by_kind[kind].append(((title, order, subject),
+                              {"kind": kind, "plan": title, "subject": subject, "detail": detail}))
 
     for t in tasks:
-        if t.children == 0 and not owner[t.id]:
+        if t.children == 0 and not t.owners:
             add("leaf-without-lead", t.plan, t.label, "no lead department on the task or above it", t.order)
     for g in targets:
-        task = by_id.get(g.task) if g.task else None
+        task = g.row
         where = task.label if task else "the plan as a whole"
-        if not (owner.get(g.task, ()) if g.task else ()):
+        if not (task.owners if task else ()):
             add("target-without-owner", g.plan, g.text, f"set under {where}, which has no lead department",
                 g.order)
         if g.value is None:
@@ -156,29 +189,33 @@ def _gap_rows(tasks: list[TaskRow], by_id: Mapping[str, TaskRow], owner: Mapping
             add("target-without-deadline", g.plan, g.text, f"under {where}; no deadline and no cadence",
                 g.order)
     chains: dict[tuple[str, str], list[TaskRow]] = defaultdict(list)
+    led: set[tuple[str, str]] = set()
     for t in tasks:
         for c in t.chains:
             chains[(t.plan, c)].append(t)
-    for (plan, chain), ts in sorted(chains.items()):
-        if not any(t.leads for t in ts):
-            add("chain-without-lead", plan, chain, "named by " + "、".join(t.label for t in ts), 0)
-    rows.sort(key=lambda r: (_GAP_KINDS.index(r["kind"]), r["plan"], r["_o"], r["subject"]))
-    for r in rows:
-        del r["_o"]
+            if t.leads:
+                led.add((t.plan, c))
+    for plan, chain in sorted(chains.keys() - led):
+        add("chain-without-lead", plan, chain, "named by " + "、".join(t.label for t in chains[(plan, chain)]), 0)
+    rows: list[Row] = []
+    for kind in _GAP_KINDS:
+        keyed = by_kind[kind]
+        keyed.sort(key=lambda kr: kr[0])
+        rows.extend(r for _, r in keyed)
     return rows
 
 
 def gaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
-    return _gap_rows(ix_tasks(ix, plan), ix.row, ix.owner, ix_targets(ix, plan), dict(plans))
+    return _gap_rows(ix_tasks(ix, plan), ix_targets(ix, plan), dict(plans))
 
 
 def gaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plans = bolt_plans(read)
     plan = resolve_plan(plans, p["plan"])
     tasks = bolt_tasks(read, plan)
-    return _gap_rows(tasks, {t.id: t for t in tasks}, owners(tasks), bolt_targets(read, plan), dict(plans))
+    return _gap_rows(tasks, bolt_targets(read, plan, tasks), dict(plans))
 
 
 GAPS = QuerySpec(

@@ -63,13 +63,14 @@ class TargetRow(NamedTuple):
     comparator: str | None
     deadline: str | None
     cadence: str | None
+    row: TaskRow | None = None  # the task it is set under, if any (and among the rows read)
 
 
-def target_row(a: Mapping[str, Any], order: Any) -> TargetRow:
+def target_row(a: Mapping[str, Any], order: Any, row: TaskRow | None = None) -> TargetRow:
     deadline = a.get("deadline")
     return TargetRow(a.get("plan") or "", a.get("task"), int(order or 0), a.get("text") or "",
                      num(a.get("value")), num(a.get("value_max")), a.get("unit"), a.get("comparator"),
-                     None if deadline is None else str(deadline), a.get("cadence"))
+                     None if deadline is None else str(deadline), a.get("cadence"), row)
 
 
 def owners(tasks: Iterable[TaskRow]) -> dict[str, tuple[str, ...]]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from queries.facts import TargetRow, TaskRow, owners, target_row, task_label
+from queries.facts import TargetRow, TaskRow, target_row, task_label
 
 Attrs = dict[str, Any]
 
@@ -28,7 +28,7 @@ class Index:
     implements: list[tuple[str, str]] = field(default_factory=list)
     tasks: dict[str, Attrs] = field(default_factory=dict)
     tasks_of_plan: dict[str, list[str]] = field(default_factory=dict)  # in document order
-    children: dict[str, list[str]] = field(default_factory=dict)
+    children: dict[str, list[str]] = field(default_factory=dict)  # in no particular order
     depts: dict[str, Attrs] = field(default_factory=dict)
     leads: dict[str, list[str]] = field(default_factory=dict)  # task -> departments by rank
     supports: dict[str, list[str]] = field(default_factory=dict)
@@ -36,7 +36,6 @@ class Index:
     supported: dict[str, list[str]] = field(default_factory=dict)
     chains: dict[str, list[str]] = field(default_factory=dict)  # task -> chain names, sorted
     chain_names: set[str] = field(default_factory=set)
-    tasks_of_chain: dict[str, list[str]] = field(default_factory=dict)
     enterprises: dict[str, list[str]] = field(default_factory=dict)  # task -> names, sorted
     institutes: dict[str, list[str]] = field(default_factory=dict)  # task -> Partner names, sorted
     persons: dict[str, Attrs] = field(default_factory=dict)
@@ -55,7 +54,6 @@ class Index:
     involving: list[TaskRow] = field(default_factory=list)  # the rows naming an enterprise
     partnered: list[TaskRow] = field(default_factory=list)  # the rows naming a research partner
     rows_of_chain: dict[str, list[TaskRow]] = field(default_factory=dict)
-    owner: dict[str, tuple[str, ...]] = field(default_factory=dict)  # task -> owners (names)
     #: every target, by plan id, order, text
     target_rows: list[TargetRow] = field(default_factory=list)
     target_rows_of_plan: dict[str, list[TargetRow]] = field(default_factory=dict)
@@ -109,7 +107,6 @@ def build_index(g: nx.MultiDiGraph) -> Index:
             ranked[rtype].setdefault(v, []).append((a.get("rank", 0), u))
         elif rtype == "CONCERNS":
             ix.chains.setdefault(u, []).append(nodes[v]["name"])
-            ix.tasks_of_chain.setdefault(nodes[v]["name"], []).append(u)
         elif rtype == "INVOLVES":
             ix.enterprises.setdefault(u, []).append(nodes[v]["name"])
         elif rtype == "WITH_PARTNER":
@@ -123,7 +120,7 @@ def build_index(g: nx.MultiDiGraph) -> Index:
         elif rtype == "IMPLEMENTS":
             ix.implements.append((u, v))
     order = {t: (a.get("order", 0), t) for t, a in ix.tasks.items()}
-    for ts in (*ix.tasks_of_plan.values(), *ix.children.values()):
+    for ts in ix.tasks_of_plan.values():
         ts.sort(key=order.__getitem__)
     for rtype, by_task, by_dept in (("LEADS", ix.leads, ix.led), ("SUPPORTS", ix.supports, ix.supported)):
         for t, pairs in ranked[rtype].items():
@@ -131,11 +128,10 @@ def build_index(g: nx.MultiDiGraph) -> Index:
             by_task[t] = ds
             for d in ds:
                 by_dept.setdefault(d, []).append(t)
+    in_plan = {t: (a.get("plan", ""), *order[t]) for t, a in ix.tasks.items()}
     for ts in (*ix.led.values(), *ix.supported.values()):
-        ts.sort(key=lambda t: (ix.tasks[t].get("plan", ""), order[t]))
-    ix.chain_names = set(ix.tasks_of_chain)
-    for ts in ix.tasks_of_chain.values():
-        ts.sort(key=lambda t: (ix.tasks[t].get("plan", ""), order[t]))
+        ts.sort(key=in_plan.__getitem__)
+    ix.chain_names = {c for cs in ix.chains.values() for c in cs}
     for m in (ix.chains, ix.enterprises, ix.institutes):
         for k, names in m.items():
             m[k] = sorted(set(names))
@@ -146,6 +142,24 @@ def build_index(g: nx.MultiDiGraph) -> Index:
     ix.implements.sort()
     _build_rows(ix)
     return ix
+
+
+def _owners(leads: dict[str, tuple[str, ...]], parent: dict[str, str | None]) -> dict[str, tuple[str, ...]]:
+    """queries.facts.owners over every task at once, each ancestor resolved once."""
+    out: dict[str, tuple[str, ...]] = {}
+    for t in leads:
+        walked = []
+        cur: str | None = t
+        while cur is not None and cur not in out and not leads[cur]:
+            walked.append(cur)
+            p = parent[cur]
+            cur = p if p in leads and p not in walked else None
+        found = () if cur is None else out[cur] if cur in out else leads[cur]
+        for w in walked:
+            out[w] = found
+        if cur is not None:
+            out.setdefault(cur, found)
+    return out
 
 
 def _build_rows(ix: Index) -> None:
@@ -160,9 +174,8 @@ def _build_rows(ix: Index) -> None:
     empty: tuple[str, ...] = ()
     # first the leads of every task: a task's owners may be an ancestor's leads
     tids = [t for p in loaded for t in ix.tasks_of_plan.get(p, [])]
-    lead_rows = [TaskRow("", "", t, ix.tasks[t].get("parent"), 0, "",
-                         tuple(names[d] for d in ix.leads.get(t, empty)), 0, empty) for t in tids]
-    ix.owner = owners(lead_rows)
+    lead_names = {t: tuple(names[d] for d in ix.leads.get(t, empty)) for t in tids}
+    owner = _owners(lead_names, {t: ix.tasks[t].get("parent") for t in tids})
     numbers = {t: ix.tasks[t].get("number") for t in tids}
     for p in loaded:
         pa = ix.plans[p]
@@ -177,11 +190,11 @@ def _build_rows(ix: Index) -> None:
             number, parent = a.get("number"), a.get("parent")
             r = TaskRow(
                 p, title, t, parent, a.get("order", 0), task_label(number, a.get("title")),
-                tuple(names[d] for d in lids), len(ix.children.get(t, empty)), tuple(ix.chains.get(t, empty)),
+                lead_names[t], len(ix.children.get(t, empty)), tuple(ix.chains.get(t, empty)),
                 lids, sids, tuple(names[d] for d in sids), place, number, a.get("title"), a.get("path"),
                 a.get("level"), a.get("deadline"), numbers.get(parent) if parent else None,
                 tuple(ix.targets[g].get("text", "") for g in ix.targets_of.get(t, empty)),
-                ix.owner[t], tuple(ix.enterprises.get(t, empty)), tuple(ix.institutes.get(t, empty)),
+                owner[t], tuple(ix.enterprises.get(t, empty)), tuple(ix.institutes.get(t, empty)),
             )
             rows.append(r)
             ix.row[t] = r
@@ -198,7 +211,7 @@ def _build_rows(ix: Index) -> None:
     phases = [(p, ix.plans[p].get("title", ""), f.get("order", 0), f.get("name"), f.get("start"), f.get("end"))
               for p in loaded for f in ix.phases_of.get(p, [])]
     ix.phase_rows = sorted(phases, key=lambda f: (f[1], f[2], f[3] or ""))
-    ix.target_rows = sorted((target_row(a, a.get("order")) for a in ix.targets.values()),
+    ix.target_rows = sorted((target_row(a, a.get("order"), ix.row.get(a.get("task") or "")) for a in ix.targets.values()),
                             key=lambda g: (g.plan, g.order, g.text))
     for g in ix.target_rows:
         ix.target_rows_of_plan.setdefault(g.plan, []).append(g)

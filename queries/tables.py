@@ -38,6 +38,7 @@ def ix_tasks(ix: Index, plan: str | None) -> list[TaskRow]:
 
 
 def bolt_tasks(read: Reader, plan: str | None) -> list[TaskRow]:
+    """The task rows of the plan(s) with their owners, as the index has them."""
     out = []
     for r in read(TASKS_CYPHER, {"plan": plan}):
         leads = tuple(name for _, name in sorted((int(k or 0), n) for k, n in (r["leads"] or [])))
@@ -46,7 +47,8 @@ def bolt_tasks(read: Reader, plan: str | None) -> list[TaskRow]:
             task_label(r["number"], r["title"]), leads, int(r["children"] or 0),
             tuple(sorted(set(r["chains"] or []))),
         ))
-    return _sorted(out)
+    own = owners(out)
+    return _sorted([t._replace(owners=own[t.id]) for t in out])
 
 
 def ix_targets(ix: Index, plan: str | None) -> list[TargetRow]:
@@ -54,6 +56,8 @@ def ix_targets(ix: Index, plan: str | None) -> list[TargetRow]:
     return ix.target_rows if plan is None else ix.target_rows_of_plan.get(plan, [])
 
 
-def bolt_targets(read: Reader, plan: str | None) -> list[TargetRow]:
-    out = [target_row(r, r["ord"]) for r in read(TARGETS_CYPHER, {"plan": plan})]
+def bolt_targets(read: Reader, plan: str | None, tasks: list[TaskRow]) -> list[TargetRow]:
+    """The targets of the plan(s), each with its task among `tasks` (bolt_tasks of the same plan)."""
+    by_id = {t.id: t for t in tasks}
+    out = [target_row(r, r["ord"], by_id.get(r["task"] or "")) for r in read(TARGETS_CYPHER, {"plan": plan})]
     return sorted(out, key=lambda g: (g.plan, g.order, g.text))
