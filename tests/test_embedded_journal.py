@@ -379,6 +379,29 @@ def test_another_store_object_replays_only_what_was_appended(tmp_path: Path, pla
     assert g3.nodes[untouched] is not g2.nodes[untouched], "a new snapshot is read whole"
 
 
+def test_a_reader_is_not_fooled_by_another_file_under_the_same_inode(tmp_path: Path,
+                                                                      plans: list[PlanExtract]) -> None:
+    """a file system may give a new snapshot the inode number of the file a reader read; written
+    in place here (same inode, longer file): the reader sees another snapshot by its header and
+    reads it whole instead of replaying from its old offset"""
+    path, other = tmp_path / "s.plankg", tmp_path / "other.plankg"
+    writer = EmbeddedStore(path)
+    writer.load_many(plans[:3])
+    writer.load(plans[3])
+    reader = EmbeddedStore(path)
+    reader.graph()
+    elsewhere = EmbeddedStore(other)
+    elsewhere.load_many(plans[4:])
+    elsewhere.load(shorter(plans[4], 1))
+    replacement = other.read_bytes()
+    assert len(replacement) > path.stat().st_size
+    inode = path.stat().st_ino
+    with path.open("r+b") as fh:
+        fh.write(replacement)
+    assert path.stat().st_ino == inode
+    assert digest(reader.graph()) == digest(elsewhere.graph())
+
+
 def test_a_published_graph_never_changes(tmp_path: Path, plans: list[PlanExtract]) -> None:
     """the graph a reader holds (and the query layer caches on) stays exactly as it was through
     new plans, new versions, drops and a compaction: every write makes a new graph object"""

@@ -55,6 +55,7 @@ class _State:
     journal_start: int = 0   # where the snapshot ends and the journal starts
     end: int = 0             # just past the last committed entry
     legacy: bool = False     # a PLANKG-EMBEDDED/1 file: the next write rewrites it
+    head: bytes = b""        # the file's magic and snapshot header (storefile.Snapshot.head)
 
 
 class EmbeddedStore(Store):
@@ -112,14 +113,16 @@ class EmbeddedStore(Store):
             return held
         try:
             with _gc_paused():
-                if (held is not None and held.stamp is not None and not held.legacy
-                        and held.stamp[0] == stamp[0] and stamp[2] >= held.end):
-                    # the same snapshot (a rewrite makes a new inode): entries were appended
-                    journal = storefile.read_journal(self.path, storefile.read_from(self.path, held.end),
-                                                     held.end)
-                    graph = _replay(held.graph, journal.entries)
-                    return self._publish(_State(graph, stamp, held.journal_start, journal.end))
-                return self._publish(self._read_whole(stamp))
+                appended = None
+                if held is not None and held.stamp is not None and stamp[2] >= held.end:
+                    # the same snapshot (same header and file id): entries were appended
+                    appended = storefile.read_appended(self.path, held.head, held.end)
+                if appended is None:
+                    return self._publish(self._read_whole(stamp))
+                assert held is not None
+                journal = storefile.read_journal(self.path, appended, held.end)
+                graph = _replay(held.graph, journal.entries)
+                return self._publish(_State(graph, stamp, held.journal_start, journal.end, head=held.head))
         except StoreError:
             raise
         except Exception as e:  # a damaged pickle raises almost anything: TypeError, MemoryError, ImportError...
@@ -133,7 +136,8 @@ class EmbeddedStore(Store):
         if not isinstance(graph, nx.MultiDiGraph) or graph.graph.get("format") != FORMAT:
             raise StoreError(f"{self.path} is not a plankg embedded store")
         journal = storefile.read_journal(self.path, memoryview(data)[snap.journal_start:], snap.journal_start)
-        return _State(_replay(graph, journal.entries), stamp, snap.journal_start, journal.end, snap.legacy)
+        return _State(_replay(graph, journal.entries), stamp, snap.journal_start, journal.end, snap.legacy,
+                      snap.head)
 
     def graph(self) -> nx.MultiDiGraph:
         """The current graph; do not mutate it."""
@@ -175,11 +179,12 @@ class EmbeddedStore(Store):
             self._write_snapshot(draft)
             return
         st = storefile.append(self.path, data, state.end)
-        self._publish(_State(draft.g, _stamp(st), state.journal_start, state.end + len(data)))
+        self._publish(_State(draft.g, _stamp(st), state.journal_start, state.end + len(data),
+                             head=state.head))
 
     def _write_snapshot(self, draft: Draft) -> None:
-        st, start = storefile.write_snapshot(self.path, draft.g)
-        self._publish(_State(draft.g, _stamp(st), start, start))
+        st, head, start = storefile.write_snapshot(self.path, draft.g)
+        self._publish(_State(draft.g, _stamp(st), start, start, head=head))
 
     def compact(self) -> None:
         """Rewrite the snapshot now, with an empty journal (e.g. before copying the file)."""
@@ -230,8 +235,9 @@ class EmbeddedStore(Store):
     def reset(self) -> None:
         with self._mutex, self._lock(exclusive=True):
             storefile.remove_stale_temps(self.path)
-            st, start = storefile.write_snapshot(self.path, nx.MultiDiGraph(format=FORMAT))
-            self._publish(_State(nx.MultiDiGraph(format=FORMAT), _stamp(st), start, start))
+            empty = nx.MultiDiGraph(format=FORMAT)
+            st, head, start = storefile.write_snapshot(self.path, empty)
+            self._publish(_State(empty, _stamp(st), start, start, head=head))
 
     def to_networkx(self) -> nx.MultiDiGraph:
         return self.graph()

@@ -2,6 +2,7 @@
 
     MAGIC                  b"PLANKG-EMBEDDED/2\\n"
     u64 length, sha256     of the snapshot payload
+    16 bytes               random, new for every snapshot: which file a reader's offsets refer to
     payload                the graph, pickled
     entry*                 one committed write each:
         b"PKJ1", u64 length, sha256 of the body, crc32 of these 44 header bytes
@@ -40,7 +41,7 @@ from graph.errors import StoreError
 
 MAGIC = b"PLANKG-EMBEDDED/2\n"
 MAGIC_V1 = b"PLANKG-EMBEDDED/1\n"
-SNAPSHOT_HEAD = struct.Struct("<Q32s")
+SNAPSHOT_HEAD = struct.Struct("<Q32s16s")  # payload length, payload sha256, file id
 ENTRY_MARK = b"PKJ1"
 ENTRY_HEAD = struct.Struct("<4sQ32sI")  # mark, body length, body sha256, crc32 of the first 44 bytes
 OPS = ("load", "drop")
@@ -53,6 +54,7 @@ class Snapshot:
     """What a full read found: the snapshot's payload and where the journal starts and ends."""
 
     payload: memoryview
+    head: bytes         # magic and header: a file with the same head holds the same snapshot
     journal_start: int  # offset of the first entry (== file length for a PLANKG-EMBEDDED/1 file)
     legacy: bool        # a PLANKG-EMBEDDED/1 file: no journal may be appended to it
 
@@ -75,19 +77,19 @@ def read_snapshot(path: Path, data: bytes) -> Snapshot:
         head = len(MAGIC) + SNAPSHOT_HEAD.size
         if len(data) < head:
             raise unreadable(path, "damaged (cut off in its header)")
-        length, digest = SNAPSHOT_HEAD.unpack_from(data, len(MAGIC))
+        length, digest, _ = SNAPSHOT_HEAD.unpack_from(data, len(MAGIC))
         if head + length > len(data):
             raise unreadable(path, "damaged (cut off in its snapshot)")
         payload = view[head:head + length]
         if hashlib.sha256(payload).digest() != digest:
             raise unreadable(path, "damaged (checksum mismatch)")
-        return Snapshot(payload, head + length, legacy=False)
+        return Snapshot(payload, bytes(view[:head]), head + length, legacy=False)
     if data.startswith(MAGIC_V1):
         head = len(MAGIC_V1) + 32
         payload = view[head:]
         if hashlib.sha256(payload).digest() != data[len(MAGIC_V1):head]:
             raise unreadable(path, "damaged (checksum mismatch)")
-        return Snapshot(payload, len(data), legacy=True)
+        return Snapshot(payload, b"", len(data), legacy=True)
     raise unreadable(path, "not a plankg store file (or one written by an older plankg: delete it "
                            "and load the plans again)")
 
@@ -138,8 +140,12 @@ def encode_entry(entry: Entry) -> bytes:
     return head[:-4] + struct.pack("<I", crc) + bytes(body)
 
 
-def read_from(path: Path, offset: int) -> bytes:
+def read_appended(path: Path, head: bytes, offset: int) -> bytes | None:
+    """The bytes from `offset` on, if the file still starts with `head` (None: another snapshot,
+    even one that reuses the inode of the file the offset was taken in)."""
     with path.open("rb") as fh:
+        if not head or fh.read(len(head)) != head:
+            return None
         fh.seek(offset)
         return fh.read()
 
@@ -192,9 +198,9 @@ def remove_stale_temps(path: Path) -> None:
                     p.unlink()
 
 
-def write_snapshot(path: Path, graph: object) -> tuple[os.stat_result, int]:
+def write_snapshot(path: Path, graph: object) -> tuple[os.stat_result, bytes, int]:
     """Pickle `graph` to a temp file beside the store, fsync it and rename it over the store (an
-    empty journal). Returns the new file's stat and the offset where its journal starts."""
+    empty journal). Returns the new file's stat, its head and the offset where its journal starts."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -202,7 +208,8 @@ def write_snapshot(path: Path, graph: object) -> tuple[os.stat_result, int]:
             sink = _HashingWriter(fh)
             pickle.dump(graph, sink, protocol=pickle.HIGHEST_PROTOCOL)
             fh.seek(len(MAGIC))
-            fh.write(SNAPSHOT_HEAD.pack(sink.size, sink.hash.digest()))
+            head = MAGIC + SNAPSHOT_HEAD.pack(sink.size, sink.hash.digest(), os.urandom(16))
+            fh.write(head[len(MAGIC):])
             fh.flush()
             os.fsync(fh.fileno())
             st = os.fstat(fh.fileno())
@@ -212,7 +219,7 @@ def write_snapshot(path: Path, graph: object) -> tuple[os.stat_result, int]:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
-    return st, len(MAGIC) + SNAPSHOT_HEAD.size + sink.size
+    return st, head, len(head) + sink.size
 
 
 def _fsync_dir(folder: Path) -> None:
