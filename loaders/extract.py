@@ -111,10 +111,11 @@ def extract_text(
     task_idx = select_tasks(nodes)
     tax = lexicon.taxonomy()
     ents, parts = lexicon.entities()
-    # enterprises and partners are rare: where the whole document names none (nor a 公司 / 大学 …
-    # a name pattern ends in), no task's text can, so the per-task scans are skipped
-    any_ent, any_part = ents.occurs_in(norm), parts.occurs_in(norm)
-    any_ent_name, any_part_name = lexicon.pattern_may_occur(norm, "enterprise"), lexicon.pattern_may_occur(norm, "partner")
+    # enterprises and partners are rare: one scan of the document finds where they (or a 公司 / 大学 …
+    # a name pattern ends in) occur, and only the tasks there are scanned
+    ent_at, part_at = ents.occurrences(norm), parts.occurrences(norm)
+    ent_name_at = lexicon.pattern_occurrences(norm, "enterprise")
+    part_name_at = lexicon.pattern_occurrences(norm, "partner")
     written: dict[str, list[str]] = {}
     tasks: list[TaskExtract] = []
     targets: list[TargetExtract] = []
@@ -131,10 +132,11 @@ def extract_text(
         skip.append((0, n.body_start - n.start))  # the heading's own number (① reads as 1)
         plain = _blank(own, skip)
         inds = tax.find(plain)
-        ent_names = ([c for _, c, _ in ents.find(plain)] if any_ent else []) + ([
-            ents.terms.get(x, x) for x in lexicon.pattern_names(plain, "enterprise")] if any_ent_name else [])
-        part_names = ([c for _, c, _ in parts.find(plain)] if any_part else []) + ([
-            parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")] if any_part_name else [])
+        lo, hi = n.start, n.end
+        ent_names = ([c for _, c, _ in ents.find(plain)] if ent_at.within(lo, hi) else []) + ([
+            ents.terms.get(x, x) for x in lexicon.pattern_names(plain, "enterprise")] if ent_name_at.within(lo, hi) else [])
+        part_names = ([c for _, c, _ in parts.find(plain)] if part_at.within(lo, hi) else []) + ([
+            parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")] if part_name_at.within(lo, hi) else [])
         deadline = _norm_deadline(n.roles.deadline)
         parent = n.parent
         while parent is not None and parent not in path_of:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -42,6 +43,29 @@ def _alternation(terms: dict[str, str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
 
 
+class Occurrences:
+    """The spans a regex matches in a document, to ask whether it can match in a part of it.
+
+    Every place a word of the regex occurs lies inside one of the matches of a scan of the whole
+    text (the scan either covers that place or tries a match there), so a part of the text that no
+    match overlaps holds none of the words. Tasks ask this instead of scanning their own text."""
+
+    def __init__(self, rx: re.Pattern[str], text: str, always: bool = False) -> None:
+        self.always = always
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        if not always:
+            for m in rx.finditer(text):
+                self.starts.append(m.start())
+                self.ends.append(m.end())
+
+    def within(self, start: int, end: int) -> bool:
+        if self.always:
+            return True
+        i = bisect_right(self.ends, start)  # the first match ending after `start`
+        return i < len(self.starts) and self.starts[i] < end
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """term -> canonical value, and one regex matching any term."""
@@ -49,10 +73,10 @@ class Lexicon:
     terms: dict[str, str]
     regex: re.Pattern[str]
 
-    def occurs_in(self, text: str) -> bool:
-        """Whether find() can return anything for a part of `text` in which some spans were
-        replaced by spaces: no when no term occurs in `text` itself (unless a term holds a space)."""
-        return self.spaced or bool(self.regex.search(text))
+    def occurrences(self, text: str) -> Occurrences:
+        """Where find() can return anything for a part of `text` in which some spans were replaced
+        by spaces: only where a term occurs in `text` itself (unless a term holds a space)."""
+        return Occurrences(self.regex, text, always=self.spaced)
 
     @cached_property
     def spaced(self) -> bool:
@@ -120,9 +144,9 @@ def _trim(name: str) -> str:
     return name[m.end():] if m else name
 
 
-def pattern_may_occur(text: str, kind: str) -> bool:
-    """Whether pattern_names() can find a name in a part of `text` (its suffixes hold no space)."""
-    return bool((_ENTERPRISE_SUFFIX if kind == "enterprise" else _PARTNER_SUFFIX).search(text))
+def pattern_occurrences(text: str, kind: str) -> Occurrences:
+    """Where pattern_names() can find a name in a part of `text` (its suffixes hold no space)."""
+    return Occurrences(_ENTERPRISE_SUFFIX if kind == "enterprise" else _PARTNER_SUFFIX, text)
 
 
 def pattern_names(text: str, kind: str) -> list[str]:

@@ -183,7 +183,7 @@ def parse_keyed(seg: str, reg: Registry, keys: list[re.Match[str]] | None = None
         kind = _KIND[m.group(1) or m.group(2)]
         value = seg[m.end(): keys[i + 1].start() if i + 1 < len(keys) else len(seg)]
         value = value.strip().strip(";,。.").strip()
-        if kind in ("lead", "resp"):  # 牵头:A、B共同牵头 — the verb repeats the key
+        if kind in ("lead", "resp") and value.endswith(("牵头", "负责")):  # 牵头:A、B共同牵头 — the verb repeats the key
             value = _REPEATED_LEAD.sub("", value)
         if kind == "deadline":
             r.deadline = value.split("\n")[0].strip(";,。") or None
@@ -353,22 +353,23 @@ _NOT_A_LIST = re.compile(r"简称|下同|含|包括|即|如|以下|详见|见附
 _TOKEN_BEFORE = re.compile(r"[^、,;:】\s。()]{2,24}$")
 
 
-def _bare_list(text: str, m: re.Match[str], reg: Registry) -> Roles:
+def _bare_list(text: str, m: re.Match[str], reg: Registry) -> Roles | None:
     """(市住房城乡建设局、市城管局,各区政府) closing a task's sentence: the units named are the
-    responsible ones. Only when every part is a body and one is known (registry or collective)."""
+    responsible ones. Only when every part is a body and one is known (registry or collective);
+    None when the bracket is no such list."""
     after = text[m.end(): m.end() + 1]
     before = text[m.start() - 1: m.start()] if m.start() else ""
     inner = m.group(1)
     if (after not in ("", "。", ";", "\n") and before != "。") or _NOT_A_LIST.search(inner):
-        return Roles()
+        return None
     lead_in = _TOKEN_BEFORE.search(text, max(0, m.start() - 24), m.start())
     if lead_in and looks_like_department(lead_in.group(0), reg):
-        return Roles()  # 区商务局(区投资促进局): the second name of a body, not a list
+        return None  # 区商务局(区投资促进局): the second name of a body, not a list
     names = split_names(inner)
     if not names or not all(looks_like_department(n, reg) for n in names):
-        return Roles()
+        return None
     if not any(_known(n, reg) for n in names):
-        return Roles()
+        return None
     return Roles(resp=names)
 
 
@@ -391,24 +392,28 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
         return found
     for m in BRACKET_RE.finditer(text) if has_bracket else ():
         inner = m.group(1)
+        start = m.start()
         if _ROLE_HINT.search(inner):
             keys = key_matches(inner)
             r = parse_keyed(inner, reg, keys) if keys else parse_sentence(inner, reg)
-        else:
-            r = _bare_list(text, m, reg)
-        start = m.start()
-        if r.empty() and _BARE_DUTY.fullmatch(inner.strip()):
-            # 州国资委、州文化和旅游局(按职责分工负责): the parties stand before the bracket
-            clause = max([text.rfind(c, 0, m.start()) + 1 for c in "。;\n"] + [taken[-1][1] if taken else 0])
-            if not key_search(text, clause, m.start()):  # 责任单位:A(负责) is read as a keyed line
-                start = clause
-                r = parse_sentence(text[start: m.start()] + inner, reg)
-        if r.deadline is None and not r.empty():
-            dm = _DATE_IN.search(inner)
+            if r.empty() and _BARE_DUTY.fullmatch(inner.strip()):
+                # 州国资委、州文化和旅游局(按职责分工负责): the parties stand before the bracket
+                clause = max([text.rfind(c, 0, m.start()) + 1 for c in "。;\n"] + [taken[-1][1] if taken else 0])
+                if not key_search(text, clause, m.start()):  # 责任单位:A(负责) is read as a keyed line
+                    start = clause
+                    r = parse_sentence(text[start: m.start()] + inner, reg)
+        else:  # no role word inside (a heading's own (1), 以下简称…): at most a bare list of units
+            bare = _bare_list(text, m, reg)
+            if bare is None:
+                continue
+            r = bare
+        if r.empty():
+            continue
+        if r.deadline is None:
+            dm = _DATE_IN.search(inner) if "年" in inner else None  # every _DATE_IN match holds 年
             r.deadline = dm.group(0) if dm else None
-        if not r.empty():
-            found.append(Annotation(offset + start, offset + m.end(), r))
-            taken.append((start, m.end()))
+        found.append(Annotation(offset + start, offset + m.end(), r))
+        taken.append((start, m.end()))
     # keyed text outside brackets: from the first key to the end of its line, lines chained
     taken.sort()
     # keys outside the brackets already read: only when some colon lies outside them

@@ -101,3 +101,35 @@ def test_unvalidated_models_equal_their_validated_round_trip() -> None:
         again = PlanExtract.model_validate({**ex.model_dump(), "text": ex.text})
         assert repr(again.model_dump()) == repr(ex.model_dump()), path  # repr: 3 vs 3.0, list vs tuple
         assert again == ex
+
+
+def test_occurrences_rule_out_only_parts_without_a_match() -> None:
+    """A task's text is scanned for enterprises and partners only where a scan of the whole
+    document found one: wherever a part is ruled out, scanning it (blanks and all) finds nothing."""
+    from loaders import lexicon
+
+    ents, parts = lexicon.entities()
+    tax = lexicon.taxonomy()
+    rng = random.Random(5)
+    words = [*list(ents.terms)[:8], *list(parts.terms)[:8], *list(tax.terms)[:8], "有限公司", "集团", "大学", "研究院",
+             "推进", "建设", "。", "\n", "(牵头单位:县发改委)"]
+    for _ in range(400):
+        text = "".join(rng.choice(words) for _ in range(rng.randrange(1, 30)))
+        for lex in (ents, parts, tax):
+            occ = lex.occurrences(text)
+            for _ in range(20):
+                a = rng.randrange(len(text) + 1)
+                b = rng.randrange(a, len(text) + 1)
+                part = list(text[a:b])
+                for k in range(len(part)):
+                    if rng.random() < 0.1:
+                        part[k] = " "
+                if not occ.within(a, b):
+                    assert lex.find("".join(part)) == [], (text, a, b)
+        for kind in ("enterprise", "partner"):
+            occ = lexicon.pattern_occurrences(text, kind)
+            for _ in range(20):
+                a = rng.randrange(len(text) + 1)
+                b = rng.randrange(a, len(text) + 1)
+                if not occ.within(a, b):
+                    assert lexicon.pattern_names(text[a:b], kind) == [], (text, a, b)
