@@ -112,10 +112,8 @@ def extract_text(
     tax = lexicon.taxonomy()
     ents, parts = lexicon.entities()
     # enterprises and partners are rare: one scan of the document finds where they (or a 公司 / 大学 …
-    # a name pattern ends in) occur, and only the tasks there are scanned
-    ent_at, part_at = ents.occurrences(norm), parts.occurrences(norm)
-    ent_name_at = lexicon.pattern_occurrences(norm, "enterprise")
-    part_name_at = lexicon.pattern_occurrences(norm, "partner")
+    # a name pattern ends in) occur, and only the tasks there are scanned for them
+    entity_at = lexicon.entity_occurrences(norm)
     written: dict[str, list[str]] = {}
     tasks: list[TaskExtract] = []
     targets: list[TargetExtract] = []
@@ -132,11 +130,13 @@ def extract_text(
         skip.append((0, n.body_start - n.start))  # the heading's own number (① reads as 1)
         plain = _blank(own, skip)
         inds = tax.find(plain)
-        lo, hi = n.start, n.end
-        ent_names = ([c for _, c, _ in ents.find(plain)] if ent_at.within(lo, hi) else []) + ([
-            ents.terms.get(x, x) for x in lexicon.pattern_names(plain, "enterprise")] if ent_name_at.within(lo, hi) else [])
-        part_names = ([c for _, c, _ in parts.find(plain)] if part_at.within(lo, hi) else []) + ([
-            parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")] if part_name_at.within(lo, hi) else [])
+        if entity_at.within(n.start, n.end):
+            ent_names = [c for _, c, _ in ents.find(plain)] + [
+                ents.terms.get(x, x) for x in lexicon.pattern_names(plain, "enterprise")]
+            part_names = [c for _, c, _ in parts.find(plain)] + [
+                parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")]
+        else:
+            ent_names = part_names = []
         deadline = _norm_deadline(n.roles.deadline)
         parent = n.parent
         while parent is not None and parent not in path_of:

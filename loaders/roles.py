@@ -22,6 +22,7 @@ from loaders.departments import (
     split_names,
     split_pieces,
 )
+from loaders.lexicon import trie_pattern
 
 PERSON_KEYS = (
     "责任领导|牵头领导|分管领导|包联领导|联系领导|责任人|负责人|牵头市领导|牵头县领导|牵头旗领导|牵头区领导|"
@@ -37,25 +38,10 @@ DEADLINE_KEYS = "完成时限|完成时间|时间节点|时限要求|完成期�
 _ALL_KEYS = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
 
 
-def _trie(words: list[str]) -> str:
-    """An alternation of `words` as a prefix tree (牵(?:头(?:部门|单位)|…)|…): the regex engine
-    then rules out a position after a few characters instead of trying every word."""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[:1], []).append(w[1:])
-    ends = "" in groups
-    alts = [re.escape(c) + _trie(rest) for c, rest in groups.items() if c]
-    if not alts:
-        return ""
-    if len(alts) == 1 and not ends:
-        return alts[0]
-    return "(?:" + "|".join(alts) + ")" + ("?" if ends else "")
-
-
 #: `牵头单位:` or `【牵头单位】` (the key in black brackets, no colon). The keys are written as a
 #: prefix tree; the order of the alternatives does not matter, as at most one key can be followed
 #: by 】 or by a colon (keys hold neither, nor spaces).
-KEY_RE = re.compile(r"【(" + _trie(_ALL_KEYS.split("|")) + r")】\s*:?\s*|(" + _trie(_ALL_KEYS.split("|")) + r")\s*[:]\s*")
+KEY_RE = re.compile(r"【(" + trie_pattern(_ALL_KEYS.split("|")) + r")】\s*:?\s*|(" + trie_pattern(_ALL_KEYS.split("|")) + r")\s*[:]\s*")
 #: where a KEY_RE match can start: 【 or a key's first two characters. KEY_RE tries all its keys at
 #: every position (~100 ns a character); this alternation of literals is scanned far faster, and
 #: KEY_RE is then tried only where it may match.

@@ -103,33 +103,36 @@ def test_unvalidated_models_equal_their_validated_round_trip() -> None:
         assert again == ex
 
 
-def test_occurrences_rule_out_only_parts_without_a_match() -> None:
+def test_entity_occurrences_rule_out_only_parts_without_a_match() -> None:
     """A task's text is scanned for enterprises and partners only where a scan of the whole
-    document found one: wherever a part is ruled out, scanning it (blanks and all) finds nothing."""
+    document found one of them or a name suffix: wherever a part is ruled out, the scans of it
+    (blanks and all) find nothing."""
     from loaders import lexicon
 
     ents, parts = lexicon.entities()
-    tax = lexicon.taxonomy()
     rng = random.Random(5)
-    words = [*list(ents.terms)[:8], *list(parts.terms)[:8], *list(tax.terms)[:8], "有限公司", "集团", "大学", "研究院",
-             "推进", "建设", "。", "\n", "(牵头单位:县发改委)"]
-    for _ in range(400):
+    words = [*list(ents.terms)[:10], *list(parts.terms)[:10], *list(lexicon.taxonomy().terms)[:8], "有限公司",
+             "集团", "大学", "研究院", "推进", "建设", "。", "\n", "(牵头单位:县发改委)"]
+    for _ in range(500):
         text = "".join(rng.choice(words) for _ in range(rng.randrange(1, 30)))
-        for lex in (ents, parts, tax):
-            occ = lex.occurrences(text)
-            for _ in range(20):
-                a = rng.randrange(len(text) + 1)
-                b = rng.randrange(a, len(text) + 1)
-                part = list(text[a:b])
-                for k in range(len(part)):
-                    if rng.random() < 0.1:
-                        part[k] = " "
-                if not occ.within(a, b):
-                    assert lex.find("".join(part)) == [], (text, a, b)
-        for kind in ("enterprise", "partner"):
-            occ = lexicon.pattern_occurrences(text, kind)
-            for _ in range(20):
-                a = rng.randrange(len(text) + 1)
-                b = rng.randrange(a, len(text) + 1)
-                if not occ.within(a, b):
-                    assert lexicon.pattern_names(text[a:b], kind) == [], (text, a, b)
+        occ = lexicon.entity_occurrences(text)
+        for _ in range(20):
+            a = rng.randrange(len(text) + 1)
+            b = rng.randrange(a, len(text) + 1)
+            part = "".join(" " if rng.random() < 0.1 else c for c in text[a:b])
+            if not occ.within(a, b):
+                assert ents.find(part) == [] and parts.find(part) == [], (text, a, b)
+                assert lexicon.pattern_names(part, "enterprise") == [] == lexicon.pattern_names(part, "partner")
+
+
+def test_lexicon_prefix_tree_matches_the_longest_first_alternation() -> None:
+    from loaders import lexicon
+
+    rng = random.Random(7)
+    for lex in (lexicon.taxonomy(), *lexicon.entities()):
+        plain = re.compile("|".join(re.escape(t) for t in sorted(lex.terms, key=len, reverse=True)))
+        terms = list(lex.terms)
+        pieces = [*terms, *(t[: len(t) // 2] for t in terms), "产业", "的", "。", " "]
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 20))) for _ in range(2000)]
+        for text in texts + _texts()[-30:]:
+            assert [m.span() for m in lex.regex.finditer(text)] == [m.span() for m in plain.finditer(text)], text
