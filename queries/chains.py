@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from itertools import combinations
@@ -120,11 +121,9 @@ ChainKey = tuple[str, str]
 def _chain_rows(facts: dict[ChainKey, dict[str, tuple[Sequence[str], Sequence[str]]]]) -> list[Row]:
     rows = []
     for (chain, place), tasks in facts.items():
-        leads: Counter[str] = Counter()
-        supports: Counter[str] = Counter()
-        for ls, ss in tasks.values():
-            leads.update(set(ls))
-            supports.update(set(ss))
+        # one Counter per group over every task's (distinct) names: counted in C, not per task
+        leads = Counter(itertools.chain.from_iterable(map(set, (ls for ls, _ in tasks.values()))))
+        supports = Counter(itertools.chain.from_iterable(map(set, (ss for _, ss in tasks.values()))))
         rows.append({
             "industry": chain, "place": place, "tasks": len(tasks),
             "led_tasks": sum(1 for ls, _ in tasks.values() if ls),

@@ -131,18 +131,45 @@ def similarity(a: str, b: str) -> float:
     return round(2 * len(x & y) / (len(x) + len(y)), 3) if x and y else 0.0
 
 
-def _most_similar(x: frozenset[str], higher: list[tuple[frozenset[str], int, str]]) -> tuple[float, str]:
-    """max((similarity, -order, label)) over the higher plan's titles, as (similarity, label):
-    one unrounded Dice per pair (the C set intersection), rounding only near the best."""
-    lx = len(x)
-    raw = [2 * len(x & y) / (lx + len(y)) for y, _, _ in higher]
-    top = max(raw)
-    score = round(top, 3)
-    # rounding is monotonic, so the best rounded score is round(top); ties on it go to the
-    # earliest task, then the greatest label, as in the tuple comparison
-    _, label = max((neg_order, label) for r, (_, neg_order, label) in zip(raw, higher, strict=True)
-                   if r >= top - 0.001 and round(r, 3) == score)
-    return score, label
+class _Higher:
+    """One higher plan's task titles as bit masks over the bigrams they use: a pair's shared
+    bigram count is then one AND and a popcount, not a set intersection per pair."""
+
+    def __init__(self, higher: list[tuple[int, str, str]]) -> None:
+        #: title -> answer: lower plans repeat the higher plan's wording (that is what lineage
+        #: finds), so many of their titles are the same text
+        self.answers: dict[str, tuple[float, str]] = {}
+        self.bit: dict[str, int] = {}
+        self.tasks: list[tuple[int, int, int, str]] = []  # mask, bigram count, -order, label
+        for horder, hlabel, htext in higher:
+            y = _bigrams(htext)
+            mask = 0
+            for b in y:
+                mask |= self.bit.setdefault(b, 1 << len(self.bit))
+            self.tasks.append((mask, len(y), -horder, hlabel))
+
+    def most_similar(self, text: str) -> tuple[float, str]:
+        """max((similarity, -order, label)) over the titles, as (similarity, label)."""
+        found = self.answers.get(text)
+        if found is None:
+            found = self.answers[text] = self._most_similar(_bigrams(text))
+        return found
+
+    def _most_similar(self, x: frozenset[str]) -> tuple[float, str]:
+        bit = self.bit
+        mx = 0
+        for b in x:
+            mx |= bit.get(b, 0)
+        lx = len(x)
+        # the same float as similarity(): 2 * |x & y| / (|x| + |y|), rounded only near the best
+        raw = [2 * (mx & m).bit_count() / (lx + ly) for m, ly, _, _ in self.tasks]
+        top = max(raw)
+        score = round(top, 3)
+        # rounding is monotonic, so the best rounded score is round(top); ties on it go to the
+        # earliest task, then the greatest label, as in the tuple comparison
+        _, label = max((neg_order, label) for r, (_, _, neg_order, label) in zip(raw, self.tasks, strict=True)
+                       if r >= top - 0.001 and round(r, 3) == score)
+        return score, label
 
 
 # plan id -> [(order, label, title)]
@@ -150,24 +177,26 @@ Titles = dict[str, list[tuple[int, str, str]]]
 
 
 def _lineage_rows(edges: list[tuple[str, str, str, str, bool]], titles: Titles, threshold: float) -> list[Row]:
-    rows: list[Row] = []
+    keyed: list[tuple[Any, Row]] = []
+    prepared: dict[str, _Higher | None] = {}  # per higher plan: many plans implement the same one
     for pid, title, hid, htitle, loaded in sorted(edges):
-        rows.append({"kind": "implements", "plan": title, "task": None, "higher_plan": htitle,
-                     "higher_task": None, "similarity": None, "higher_loaded": loaded, "_o": (0, 0)})
-        higher = sorted(titles.get(hid, []))
-        if not higher:
+        keyed.append(((title, htitle, 0, 0), {
+            "kind": "implements", "plan": title, "task": None, "higher_plan": htitle, "higher_task": None,
+            "similarity": None, "higher_loaded": loaded}))
+        if hid not in prepared:
+            higher = sorted(titles.get(hid, []))
+            prepared[hid] = _Higher(higher) if higher else None
+        h = prepared[hid]
+        if h is None:
             continue
-        hsets = [(_bigrams(htext), -horder, hlabel) for horder, hlabel, htext in higher]
         for order, label, text in sorted(titles.get(pid, [])):
-            found = _most_similar(_bigrams(text), hsets)
-            if found[0] >= threshold:
-                rows.append({"kind": "follows", "plan": title, "task": label, "higher_plan": htitle,
-                             "higher_task": found[1], "similarity": found[0], "higher_loaded": loaded,
-                             "_o": (1, order)})
-    rows.sort(key=lambda r: (r["plan"], r["higher_plan"], r["_o"]))
-    for r in rows:
-        del r["_o"]
-    return rows
+            score, hlabel = h.most_similar(text)
+            if score >= threshold:
+                keyed.append(((title, htitle, 1, order), {
+                    "kind": "follows", "plan": title, "task": label, "higher_plan": htitle, "higher_task": hlabel,
+                    "similarity": score, "higher_loaded": loaded}))
+    keyed.sort(key=lambda kr: kr[0])
+    return [r for _, r in keyed]
 
 
 def lineage_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
