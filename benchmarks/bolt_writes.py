@@ -153,6 +153,11 @@ def main(argv: list[str] | None = None) -> int:
         uri = server.uri
     try:
         print(json.dumps(run(uri, args.repeat, args.large_tasks), ensure_ascii=False, indent=2))
+    except Exception:
+        if server is not None and not server.alive():  # the server's own account of its death
+            print(f"FalkorDB exited ({server.process.returncode}); log tail:\n{server.log()[-4000:]}",
+                  file=sys.stderr)
+        raise
     finally:
         if server is not None:
             server.stop()

@@ -45,6 +45,11 @@ def merge_nodes(label: str) -> str:
     return f"UNWIND $rows AS r MERGE (n:{ident(label)} {{id: r.id}}) SET n += r.props"
 
 
+def create_nodes(label: str) -> str:
+    """New nodes of one label; rows are their props (with `id`)."""
+    return f"UNWIND $rows AS r CREATE (n:{ident(label)}) SET n = r"
+
+
 #: A plan named by another plan (《…》) but not loaded itself: never overwrites a loaded plan's title.
 MERGE_PLAN_REFERENCES = (
     "UNWIND $rows AS r MERGE (n:`Plan` {id: r.id}) "
@@ -109,6 +114,15 @@ def chain(queries: list[str]) -> str:
             out.append(f"WITH count(*) AS _{i}")
         out.append(f"UNWIND $rows{i} AS r {query[len(UNWIND_ROWS):]}")
     return " ".join(out)
+
+
+def create_relations(rtype: str, src_label: str | None, dst_label: str | None) -> str:
+    """New relations of one type (rows are {src, dst, props}); their endpoints merged as above."""
+    return (
+        f"UNWIND $rows AS r MERGE {_endpoint('a', 'src', src_label)} "
+        f"MERGE {_endpoint('b', 'dst', dst_label)} "
+        f"CREATE (a)-[e:{ident(rtype)}]->(b) SET e = r.props"
+    )
 
 
 # -- removing one plan's facts (graph.stores.embedded._remove_plan, step by step) --------------

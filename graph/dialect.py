@@ -60,6 +60,11 @@ class Dialect:
     #: Neo4j: its planner caches plans by query text, and chains differ from plan to plan, while
     #: its round trips inside one transaction are cheap next to planning a long query.
     chain_parts: ClassVar[bool] = False
+    #: whether a plan's first load CREATEs its own nodes and relations instead of merging them.
+    #: Not on Neo4j: there MERGE under the uniqueness constraints is what makes two concurrent
+    #: first loads of one plan safe (the second waits, then finds the nodes). FalkorDB has no
+    #: transactions to make concurrent loads safe in the first place.
+    create_first_loads: ClassVar[bool] = False
 
     def __init__(self, server: Server) -> None:
         self.server = server
@@ -135,6 +140,7 @@ class FalkorDialect(Dialect):
     max_bytes = 256 * 1024  # measured: ~1 MB statements run fine; stay well below
     #: each statement costs a round trip and a parse of its literals however few rows it carries
     chain_parts = True
+    create_first_loads = True
     list_indexes = cypher.FALKOR_INDEXES
 
     def render(self, row: Any) -> tuple[Any, int]:

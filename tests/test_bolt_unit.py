@@ -225,6 +225,11 @@ def test_falkordb_chains_a_plans_writes_and_batch_size_1_is_one_statement_per_ro
     assert all(t.count("UNWIND") == 1 for t in sent["per-row"][1:])
     assert len(sent["chained"]) < len(sent["neo4j"]) < len(sent["per-row"])
     assert all(t.count("UNWIND") <= 1 for t in sent["neo4j"])
+    # a first load: FalkorDB creates the plan's own nodes and relations (the plan node itself, a
+    # possible reference node, is merged, and first); Neo4j merges everything
+    assert chained.index("MERGE (n:`Plan`") < chained.index("CREATE (n:`Task`)")
+    assert "CREATE (a)-[e:`HAS_TASK`]->(b)" in chained and "MERGE (n:`Department`" in chained
+    assert not any("CREATE (" in t for t in sent["neo4j"])
 
 
 def test_falkordb_load_sends_no_bolt_parameters() -> None:

@@ -209,7 +209,7 @@ class BoltStore(Store):
             # first load skips the removal statements
             if replaced:
                 self._remove_plan(tx, rec.plan_id, keep_plan_node=True)
-            self._apply(tx, rec)
+            self._apply(tx, rec, first_load=not replaced)
             return replaced
 
         replaced = self._write(f"load {rec.plan_id}", work)
@@ -256,10 +256,11 @@ class BoltStore(Store):
             for batch in self.dialect.batches(ids):
                 self._tx(tx, cypher.delete_orphans(nlabel), ids=batch, pid=pid).consume()
 
-    def _apply(self, tx: Any, rec: PlanRecords) -> None:
+    def _apply(self, tx: Any, rec: PlanRecords, *, first_load: bool) -> None:
         """graph.stores.embedded._apply as batched UNWIND writes (dialect.pack decides how many
         statements: per label and relation type, or chained)."""
-        for query, params in self.dialect.pack(write_parts(rec)):
+        parts = write_parts(rec, first_load=first_load and self.dialect.create_first_loads)
+        for query, params in self.dialect.pack(parts):
             self._tx(tx, query, **params).consume()
 
     def _consume(self, tx: Any, query: str) -> None:
@@ -299,34 +300,44 @@ class BoltStore(Store):
             self.dialect.close_driver(self.driver)
 
 
-def write_parts(rec: PlanRecords) -> list[tuple[str, list[dict[str, Any]]]]:
+def write_parts(rec: PlanRecords, *, first_load: bool = False) -> list[tuple[str, list[dict[str, Any]]]]:
     """A plan's nodes and relations as (UNWIND query, rows) per label and relation type, in the
-    order they are written: departments first, sorted by id, so concurrent loads lock the shared
-    nodes in one order (no deadlock); relations after every node they join."""
+    order they are written: the plan's own node first (on a server without transactions a load
+    cut short is then still seen as loaded, and the next load removes what it left); departments
+    next, sorted by id, so concurrent loads lock the shared nodes in one order (no deadlock);
+    relations after every node they join.
+
+    `first_load` (the plan is not loaded, so none of its own nodes and relations exist): those
+    are CREATEd, which skips MERGE's lookup of each one; shared nodes are merged as always.
+    """
     parts: list[tuple[str, list[dict[str, Any]]]] = []
     labels = {n.id: n.label for n in rec.nodes}
     by_label = rec.by_label()
+    plans = by_label.pop("Plan", [])
+    parts.append((cypher.merge_nodes("Plan"), [{"id": n.id, "props": n.props} for n in plans if n.props.get("loaded")]))
     departments = sorted(by_label.pop("Department", []), key=lambda n: n.id)
-    if departments:
-        parts.append((cypher.MERGE_DEPARTMENTS, [
-            {"id": n.id, "props": {k: v for k, v in n.props.items() if k != "aliases"},
-             "aliases": sorted(set(n.props.get("aliases") or []))}
-            for n in departments]))
+    parts.append((cypher.MERGE_DEPARTMENTS, [
+        {"id": n.id, "props": {k: v for k, v in n.props.items() if k != "aliases"},
+         "aliases": sorted(set(n.props.get("aliases") or []))}
+        for n in departments]))
+    parts.append((cypher.MERGE_PLAN_REFERENCES,
+                  [{"id": n.id, "title": n.props.get("title")} for n in plans if not n.props.get("loaded")]))
     for label, nodes in by_label.items():
-        if label == "Plan":
-            parts.append((cypher.merge_nodes("Plan"),
-                          [{"id": n.id, "props": n.props} for n in nodes if n.props.get("loaded")]))
-            parts.append((cypher.MERGE_PLAN_REFERENCES,
-                          [{"id": n.id, "title": n.props.get("title")} for n in nodes if not n.props.get("loaded")]))
+        if first_load and label in cypher.OWNED_LABELS:  # their ids all start with the plan's id
+            parts.append((cypher.create_nodes(label), [n.props for n in nodes]))
         else:
             parts.append((cypher.merge_nodes(label), [{"id": n.id, "props": n.props} for n in nodes]))
     groups: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
     for r in rec.relations:
         key = (r.type, labels.get(r.src), labels.get(r.dst))
-        groups.setdefault(key, []).append(
-            {"src": r.src, "dst": r.dst, "plan": r.props.get("plan", ""), "props": r.props}
-        )
-    parts += [(cypher.merge_relations(*key), rows) for key, rows in groups.items()]
+        if first_load:  # every relation carries the asserting plan: none of this plan's exist yet
+            groups.setdefault(key, []).append({"src": r.src, "dst": r.dst, "props": r.props})
+        else:
+            groups.setdefault(key, []).append(
+                {"src": r.src, "dst": r.dst, "plan": r.props.get("plan", ""), "props": r.props}
+            )
+    make = cypher.create_relations if first_load else cypher.merge_relations
+    parts += [(make(*key), rows) for key, rows in groups.items()]
     return [(query, rows) for query, rows in parts if rows]
 
 
