@@ -61,7 +61,9 @@ def read_header(text: str, source: str | None) -> Header:
     notice = None
     prev = ""
     for line in head.split("\n")[:60]:
-        s = _PORTAL_PREFIX.sub("", line.strip())
+        s = line.strip()
+        if "名称" in s or "标题" in s:  # what every _PORTAL_PREFIX holds
+            s = _PORTAL_PREFIX.sub("", s)
         m = _NOTICE.match(s) if "关于" in s and s.endswith(("通知", "函")) else None
         if m and _TITLE_WORDS.search(m.group("title")):
             notice = m
@@ -78,7 +80,7 @@ def read_header(text: str, source: str | None) -> Header:
     h.title = re.sub(r"\s*\((?:19|20)\d{2}.{0,8}\)\s*$", "", h.title).strip()
     h.doc_number = _doc_number(head) or portal.get("发文字号") or portal.get("发布文号") or None
     dm = _DATE_LINE.search(head)
-    cm = _CN_DATE_LINE.search(head)
+    cm = None if dm else _CN_DATE_LINE.search(head)
     if dm:
         h.issued_date = f"{dm.group(1)}-{int(dm.group(2)):02d}-{int(dm.group(3)):02d}"
     elif cm:  # 二〇二三年三月一日, as printed under the seal

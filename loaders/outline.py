@@ -72,6 +72,8 @@ def lift_trailing_labels(norm: str, nodes: list[Node]) -> None:
     """责任单位: … on its own line after a task's ①②③ items labels the task, not its last item:
     when only the last sub-item holds annotations and they stand on lines of their own."""
     for p in nodes:
+        if len(p.children) < 2:
+            continue
         kids = [c for c in p.children if nodes[c].number[:1] != "表"]
         if len(kids) < 2 or p.roles.empty() is False:
             continue
@@ -137,11 +139,10 @@ def heading_nodes(norm: str, heads: list[Heading]) -> list[Node]:
             h.end -= 1
         nodes.append(Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
                            h.body_start, h.parent, list(h.children)))
+    tops: list[str] = []  # the title of each node's top-level ancestor (a parent comes before its children)
     for n, h in zip(nodes, heads, strict=True):
-        top = n
-        while top.parent is not None:
-            top = nodes[top.parent]
-        n.section = h.section or top.title
+        tops.append(n.title if n.parent is None else tops[n.parent])
+        n.section = h.section or tops[-1]
     return nodes
 
 

@@ -131,9 +131,11 @@ class Roles:
                      persons=list(self.persons), deadline=self.deadline, sticky=list(self.sticky))
 
     def merge(self, other: Roles) -> None:
-        for attr in ("lead", "resp", "support", "persons"):
-            mine = getattr(self, attr)
-            mine.extend(n for n in getattr(other, attr) if n not in mine)
+        for mine, theirs in ((self.lead, other.lead), (self.resp, other.resp), (self.support, other.support),
+                             (self.persons, other.persons)):
+            for n in theirs:  # one at a time: a name twice in `theirs` is added once
+                if n not in mine:
+                    mine.append(n)
         self.deadline = self.deadline or other.deadline
         self.sticky.extend(other.sticky)
 
