@@ -13,7 +13,7 @@ import gc
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -26,22 +26,13 @@ Attrs = dict[str, Any]
 class Index:
     plans: dict[str, Attrs] = field(default_factory=dict)  # every Plan node, loaded or referenced
     implements: list[tuple[str, str]] = field(default_factory=list)
-    tasks: dict[str, Attrs] = field(default_factory=dict)
     tasks_of_plan: dict[str, list[str]] = field(default_factory=dict)  # in document order
-    children: dict[str, list[str]] = field(default_factory=dict)  # in no particular order
     depts: dict[str, Attrs] = field(default_factory=dict)
-    leads: dict[str, list[str]] = field(default_factory=dict)  # task -> departments by rank
-    supports: dict[str, list[str]] = field(default_factory=dict)
     led: dict[str, list[str]] = field(default_factory=dict)  # department -> tasks it leads
     supported: dict[str, list[str]] = field(default_factory=dict)
-    chains: dict[str, list[str]] = field(default_factory=dict)  # task -> chain names, sorted
     chain_names: set[str] = field(default_factory=set)
-    enterprises: dict[str, list[str]] = field(default_factory=dict)  # task -> names, sorted
-    institutes: dict[str, list[str]] = field(default_factory=dict)  # task -> Partner names, sorted
     persons: dict[str, Attrs] = field(default_factory=dict)
     responsible: dict[str, list[str]] = field(default_factory=dict)  # person -> tasks
-    targets: dict[str, Attrs] = field(default_factory=dict)
-    targets_of: dict[str, list[str]] = field(default_factory=dict)  # task or plan -> targets
     phases_of: dict[str, list[Attrs]] = field(default_factory=dict)
     # -- the compact tables (queries.facts), built once beside the maps above ---------------
     #: loaded plans as (id, title), by title then id: every query's plan filter resolves on it
@@ -80,19 +71,50 @@ class Index:
         return self.rows if plan is None else self.rows_of_plan.get(plan, [])
 
 
+class _TaskAttrs(NamedTuple):
+    """A task node's attributes, read once: each read of a node's dict is likely a cache miss in
+    a heap of a million objects, and the build needs these several times."""
+
+    plan: str
+    order: Any
+    parent: str | None
+    number: str | None
+    title: str | None
+    path: str | None
+    level: Any
+    deadline: Any
+
+
+@dataclass
+class _Raw:
+    """What only the build reads: the rows of queries.facts carry it from then on."""
+
+    tasks: dict[str, _TaskAttrs] = field(default_factory=dict)
+    children: dict[str, int] = field(default_factory=dict)  # task -> how many sub-tasks
+    leads: dict[str, list[str]] = field(default_factory=dict)  # task -> departments by rank
+    supports: dict[str, list[str]] = field(default_factory=dict)
+    chains: dict[str, list[str]] = field(default_factory=dict)  # task -> chain names, sorted
+    enterprises: dict[str, list[str]] = field(default_factory=dict)  # task -> names, sorted
+    institutes: dict[str, list[str]] = field(default_factory=dict)  # task -> Partner names, sorted
+    targets: dict[str, TargetRow] = field(default_factory=dict)
+    targets_of: dict[str, list[str]] = field(default_factory=dict)  # task or plan -> targets
+
+
 def build_index(g: nx.MultiDiGraph) -> Index:
-    ix = Index()
-    nodes = g.nodes
-    for n, a in nodes(data=True):
+    ix, raw = Index(), _Raw()
+    attrs: dict[str, Attrs] = {}  # a plain dict: g.nodes[v] is a Python-level view lookup per edge
+    for n, a in g.nodes(data=True):
+        attrs[n] = a
         label = a.get("label")
         if label == "Plan":
             ix.plans[n] = a
         elif label == "Task":
-            ix.tasks[n] = a
+            raw.tasks[n] = _TaskAttrs(a.get("plan", ""), a.get("order", 0), a.get("parent"), a.get("number"),
+                                      a.get("title"), a.get("path"), a.get("level"), a.get("deadline"))
         elif label == "Department":
             ix.depts[n] = a
         elif label == "Target":
-            ix.targets[n] = a
+            raw.targets[n] = target_row(a, a.get("order"))
         elif label == "Person":
             ix.persons[n] = a
     ranked: dict[str, dict[str, list[tuple[int, str]]]] = {"LEADS": {}, "SUPPORTS": {}}
@@ -101,46 +123,46 @@ def build_index(g: nx.MultiDiGraph) -> Index:
         if rtype == "HAS_TASK":
             ix.tasks_of_plan.setdefault(u, []).append(v)
         elif rtype == "SUBTASK":
-            ix.children.setdefault(u, []).append(v)
+            raw.children[u] = raw.children.get(u, 0) + 1
         elif rtype in ("LEADS", "SUPPORTS"):
             # the rank is the order the text named the departments in
             ranked[rtype].setdefault(v, []).append((a.get("rank", 0), u))
         elif rtype == "CONCERNS":
-            ix.chains.setdefault(u, []).append(nodes[v]["name"])
+            raw.chains.setdefault(u, []).append(attrs[v]["name"])
         elif rtype == "INVOLVES":
-            ix.enterprises.setdefault(u, []).append(nodes[v]["name"])
+            raw.enterprises.setdefault(u, []).append(attrs[v]["name"])
         elif rtype == "WITH_PARTNER":
-            ix.institutes.setdefault(u, []).append(nodes[v]["name"])
+            raw.institutes.setdefault(u, []).append(attrs[v]["name"])
         elif rtype == "RESPONSIBLE":
             ix.responsible.setdefault(u, []).append(v)
         elif rtype == "HAS_TARGET":
-            ix.targets_of.setdefault(u, []).append(v)
+            raw.targets_of.setdefault(u, []).append(v)
         elif rtype == "HAS_PHASE":
-            ix.phases_of.setdefault(u, []).append(nodes[v])
+            ix.phases_of.setdefault(u, []).append(attrs[v])
         elif rtype == "IMPLEMENTS":
             ix.implements.append((u, v))
-    order = {t: (a.get("order", 0), t) for t, a in ix.tasks.items()}
+    order = {t: (a.order, t) for t, a in raw.tasks.items()}
     for ts in ix.tasks_of_plan.values():
         ts.sort(key=order.__getitem__)
-    for rtype, by_task, by_dept in (("LEADS", ix.leads, ix.led), ("SUPPORTS", ix.supports, ix.supported)):
+    for rtype, by_task, by_dept in (("LEADS", raw.leads, ix.led), ("SUPPORTS", raw.supports, ix.supported)):
         for t, pairs in ranked[rtype].items():
             ds = list(dict.fromkeys(d for _, d in sorted(pairs)))
             by_task[t] = ds
             for d in ds:
                 by_dept.setdefault(d, []).append(t)
-    in_plan = {t: (a.get("plan", ""), *order[t]) for t, a in ix.tasks.items()}
+    in_plan = {t: (a.plan, a.order, t) for t, a in raw.tasks.items()}
     for ts in (*ix.led.values(), *ix.supported.values()):
         ts.sort(key=in_plan.__getitem__)
-    ix.chain_names = {c for cs in ix.chains.values() for c in cs}
-    for m in (ix.chains, ix.enterprises, ix.institutes):
+    ix.chain_names = {c for cs in raw.chains.values() for c in cs}
+    for m in (raw.chains, raw.enterprises, raw.institutes):
         for k, names in m.items():
             m[k] = sorted(set(names))
-    for gs in ix.targets_of.values():
-        gs.sort(key=lambda x: (ix.targets[x].get("order", 0), x))
+    for gs in raw.targets_of.values():
+        gs.sort(key=lambda x: (raw.targets[x].order, x))
     for phs in ix.phases_of.values():
         phs.sort(key=lambda a: a.get("order", 0))
     ix.implements.sort()
-    _build_rows(ix)
+    _build_rows(ix, raw)
     return ix
 
 
@@ -162,7 +184,7 @@ def _owners(leads: dict[str, tuple[str, ...]], parent: dict[str, str | None]) ->
     return out
 
 
-def _build_rows(ix: Index) -> None:
+def _build_rows(ix: Index, raw: _Raw) -> None:
     """The compact tables of queries.facts: one pass over the loaded plans' tasks in answer order,
     so the rows sit together in memory and no query re-derives them."""
     loaded = sorted((p for p, a in ix.plans.items() if a.get("loaded")),
@@ -174,27 +196,27 @@ def _build_rows(ix: Index) -> None:
     empty: tuple[str, ...] = ()
     # first the leads of every task: a task's owners may be an ancestor's leads
     tids = [t for p in loaded for t in ix.tasks_of_plan.get(p, [])]
-    lead_names = {t: tuple(names[d] for d in ix.leads.get(t, empty)) for t in tids}
-    owner = _owners(lead_names, {t: ix.tasks[t].get("parent") for t in tids})
-    numbers = {t: ix.tasks[t].get("number") for t in tids}
+    lead_names = {t: tuple(names[d] for d in raw.leads.get(t, empty)) for t in tids}
+    owner = _owners(lead_names, {t: raw.tasks[t].parent for t in tids})
+    numbers = {t: raw.tasks[t].number for t in tids}
     for p in loaded:
         pa = ix.plans[p]
         title, place = pa.get("title") or "", pa.get("place") or "-"
         rows = ix.rows_of_plan[p] = []
         depts: set[str] = set()
         for t in ix.tasks_of_plan.get(p, []):
-            a = ix.tasks[t]
-            lids = tuple(ix.leads.get(t, empty))
-            sids = tuple(ix.supports.get(t, empty))
+            a = raw.tasks[t]
+            lids = tuple(raw.leads.get(t, empty))
+            sids = tuple(raw.supports.get(t, empty))
             depts.update(lids, sids)
-            number, parent = a.get("number"), a.get("parent")
+            parent = a.parent
             r = TaskRow(
-                p, title, t, parent, a.get("order", 0), task_label(number, a.get("title")),
-                lead_names[t], len(ix.children.get(t, empty)), tuple(ix.chains.get(t, empty)),
-                lids, sids, tuple(names[d] for d in sids), place, number, a.get("title"), a.get("path"),
-                a.get("level"), a.get("deadline"), numbers.get(parent) if parent else None,
-                tuple(ix.targets[g].get("text", "") for g in ix.targets_of.get(t, empty)),
-                owner[t], tuple(ix.enterprises.get(t, empty)), tuple(ix.institutes.get(t, empty)),
+                p, title, t, parent, a.order, task_label(a.number, a.title),
+                lead_names[t], raw.children.get(t, 0), tuple(raw.chains.get(t, empty)),
+                lids, sids, tuple(names[d] for d in sids), place, a.number, a.title, a.path,
+                a.level, a.deadline, numbers.get(parent) if parent else None,
+                tuple(raw.targets[g].text for g in raw.targets_of.get(t, empty)),
+                owner[t], tuple(raw.enterprises.get(t, empty)), tuple(raw.institutes.get(t, empty)),
             )
             rows.append(r)
             ix.row[t] = r
@@ -211,7 +233,7 @@ def _build_rows(ix: Index) -> None:
     phases = [(p, ix.plans[p].get("title", ""), f.get("order", 0), f.get("name"), f.get("start"), f.get("end"))
               for p in loaded for f in ix.phases_of.get(p, [])]
     ix.phase_rows = sorted(phases, key=lambda f: (f[1], f[2], f[3] or ""))
-    ix.target_rows = sorted((target_row(a, a.get("order"), ix.row.get(a.get("task") or "")) for a in ix.targets.values()),
+    ix.target_rows = sorted((g._replace(row=ix.row.get(g.task or "")) for g in raw.targets.values()),
                             key=lambda g: (g.plan, g.order, g.text))
     for g in ix.target_rows:
         ix.target_rows_of_plan.setdefault(g.plan, []).append(g)
