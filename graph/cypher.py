@@ -46,8 +46,9 @@ def merge_nodes(label: str) -> str:
 
 
 def create_nodes(label: str) -> str:
-    """New nodes of one label; rows are their props (with `id`)."""
-    return f"UNWIND $rows AS r CREATE (n:{ident(label)}) SET n = r"
+    """New nodes of one label; rows are their props, less `$shared`: the props every row has
+    alike (a plan's id and document), sent once per statement instead of once per row."""
+    return f"UNWIND $rows AS r CREATE (n:{ident(label)}) SET n = r, n += $shared"
 
 
 #: A plan named by another plan (《…》) but not loaded itself: never overwrites a loaded plan's title.
@@ -97,7 +98,8 @@ UNWIND_ROWS = "UNWIND $rows AS r "
 
 
 def chain(queries: list[str]) -> str:
-    """Several `UNWIND $rows AS r …` writes as one statement; part i reads `$rows{i}`.
+    """Several `UNWIND $rows AS r …` writes as one statement; part i reads `$rows{i}` (and
+    `$shared{i}`).
 
     `WITH count(*)` between parts leaves exactly one row whatever a part wrote (even none), so
     the next part's UNWIND runs once over its own list and every part sees the ones before it.
@@ -112,16 +114,18 @@ def chain(queries: list[str]) -> str:
             raise ValueError(f"not a chainable write: {query[:60]!r}")
         if i:
             out.append(f"WITH count(*) AS _{i}")
-        out.append(f"UNWIND $rows{i} AS r {query[len(UNWIND_ROWS):]}")
+        body = query[len(UNWIND_ROWS):].replace("$shared", f"$shared{i}")
+        out.append(f"UNWIND $rows{i} AS r {body}")
     return " ".join(out)
 
 
 def create_relations(rtype: str, src_label: str | None, dst_label: str | None) -> str:
-    """New relations of one type (rows are {src, dst, props}); their endpoints merged as above."""
+    """New relations of one type (rows are {src, dst, props}, props less `$shared` as in
+    create_nodes); their endpoints merged as in merge_relations."""
     return (
         f"UNWIND $rows AS r MERGE {_endpoint('a', 'src', src_label)} "
         f"MERGE {_endpoint('b', 'dst', dst_label)} "
-        f"CREATE (a)-[e:{ident(rtype)}]->(b) SET e = r.props"
+        f"CREATE (a)-[e:{ident(rtype)}]->(b) SET e = r.props, e += $shared"
     )
 
 

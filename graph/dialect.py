@@ -33,6 +33,8 @@ from graph import cypher
 from graph.model import LABELS, RELATIONS
 
 Params = dict[str, Any]
+#: one write: an `UNWIND $rows AS r …` query, its rows, and `$shared` (values every row shares)
+Part = tuple[str, list[Any], Params | None]
 T = TypeVar("T")
 
 
@@ -82,36 +84,40 @@ class Dialect:
         values travel as parameters)."""
         return row, 0
 
-    def pack(self, parts: Iterable[tuple[str, list[Any]]]) -> Iterator[tuple[str, Params]]:
-        """Statements for a sequence of `UNWIND $rows AS r …` writes, in order: each write in
-        batches of at most max_rows rows (and max_bytes of literals), or, where chain_parts,
-        consecutive writes chained into one statement up to the same limits."""
+    def pack(self, parts: Iterable[Part]) -> Iterator[tuple[str, Params]]:
+        """Statements for a sequence of writes, in order: each write in batches of at most
+        max_rows rows (and max_bytes of literals), or, where chain_parts, consecutive writes
+        chained into one statement up to the same limits."""
         if not self.chain_parts:
-            for query, rows in parts:
+            for query, rows, shared in parts:
                 for batch in self.batches(rows):
-                    yield query, {"rows": batch}
+                    yield query, {"rows": batch} if shared is None else {"rows": batch, "shared": shared}
             return
         budget = self.max_bytes
         queries: list[str] = []
-        lists: list[list[Any]] = []
+        params: Params = {}
         count = size = 0
-        for query, rows in parts:
+        for query, rows, shared in parts:
             current: list[Any] | None = None
             for raw in rows:
                 row, n = self.render(raw)
                 if count and (count >= self.max_rows or (budget is not None and size + n > budget)):
-                    yield cypher.chain(queries), {f"rows{i}": x for i, x in enumerate(lists)}
-                    queries, lists, count, size, current = [], [], 0, 0, None
+                    yield cypher.chain(queries), params
+                    queries, params, count, size, current = [], {}, 0, 0, None
                 if current is None:
                     current = []
+                    i = len(queries)
                     queries.append(query)
-                    lists.append(current)
+                    params[f"rows{i}"] = current
                     size += len(query) + 40  # its text and the rows{i}= / WITH around it
+                    if shared is not None:
+                        params[f"shared{i}"] = shared
+                        size += self.render(shared)[1] + 12
                 current.append(row)
                 count += 1
                 size += n
         if count:
-            yield cypher.chain(queries), {f"rows{i}": x for i, x in enumerate(lists)}
+            yield cypher.chain(queries), params
 
     def schema_statements(self, existing: Iterable[dict[str, Any]] = ()) -> list[str]:
         """DDL that makes `id` unique per label and `plan` lookups indexed, minus what `existing`

@@ -25,10 +25,10 @@ import networkx as nx
 from neo4j import exceptions as nex
 
 from graph import cypher
-from graph.dialect import Dialect, Server, dialect_for, server_from_components
+from graph.dialect import Dialect, Part, Server, dialect_for, server_from_components
 from graph.errors import StoreError, StoreUnavailable
 from graph.model import RELATIONS, PlanExtract
-from graph.records import PlanRecords, plan_records
+from graph.records import PlanRecords, Relation, plan_records
 from graph.stores.base import LoadResult, Store
 
 T = TypeVar("T")
@@ -300,45 +300,62 @@ class BoltStore(Store):
             self.dialect.close_driver(self.driver)
 
 
-def write_parts(rec: PlanRecords, *, first_load: bool = False) -> list[tuple[str, list[dict[str, Any]]]]:
-    """A plan's nodes and relations as (UNWIND query, rows) per label and relation type, in the
-    order they are written: the plan's own node first (on a server without transactions a load
-    cut short is then still seen as loaded, and the next load removes what it left); departments
-    next, sorted by id, so concurrent loads lock the shared nodes in one order (no deadlock);
-    relations after every node they join.
+def write_parts(rec: PlanRecords, *, first_load: bool = False) -> list[Part]:
+    """A plan's nodes and relations as (UNWIND query, rows, shared) per label and relation type,
+    in the order they are written: the plan's own node first (on a server without transactions
+    a load cut short is then still seen as loaded, and the next load removes what it left);
+    departments next, sorted by id, so concurrent loads lock the shared nodes in one order (no
+    deadlock); relations after every node they join.
 
     `first_load` (the plan is not loaded, so none of its own nodes and relations exist): those
-    are CREATEd, which skips MERGE's lookup of each one; shared nodes are merged as always.
+    are CREATEd, which skips MERGE's lookup of each one, and the props all their rows share
+    travel once; shared nodes are merged as always.
     """
-    parts: list[tuple[str, list[dict[str, Any]]]] = []
+    parts: list[Part] = []
     labels = {n.id: n.label for n in rec.nodes}
     by_label = rec.by_label()
     plans = by_label.pop("Plan", [])
-    parts.append((cypher.merge_nodes("Plan"), [{"id": n.id, "props": n.props} for n in plans if n.props.get("loaded")]))
+    parts.append((cypher.merge_nodes("Plan"),
+                  [{"id": n.id, "props": n.props} for n in plans if n.props.get("loaded")], None))
     departments = sorted(by_label.pop("Department", []), key=lambda n: n.id)
     parts.append((cypher.MERGE_DEPARTMENTS, [
         {"id": n.id, "props": {k: v for k, v in n.props.items() if k != "aliases"},
          "aliases": sorted(set(n.props.get("aliases") or []))}
-        for n in departments]))
+        for n in departments], None))
     parts.append((cypher.MERGE_PLAN_REFERENCES,
-                  [{"id": n.id, "title": n.props.get("title")} for n in plans if not n.props.get("loaded")]))
+                  [{"id": n.id, "title": n.props.get("title")} for n in plans if not n.props.get("loaded")], None))
     for label, nodes in by_label.items():
         if first_load and label in cypher.OWNED_LABELS:  # their ids all start with the plan's id
-            parts.append((cypher.create_nodes(label), [n.props for n in nodes]))
+            shared, props = split_shared([n.props for n in nodes])
+            parts.append((cypher.create_nodes(label), props, shared))
         else:
-            parts.append((cypher.merge_nodes(label), [{"id": n.id, "props": n.props} for n in nodes]))
-    groups: dict[tuple[str, str | None, str | None], list[dict[str, Any]]] = {}
+            parts.append((cypher.merge_nodes(label), [{"id": n.id, "props": n.props} for n in nodes], None))
+    groups: dict[tuple[str, str | None, str | None], list[Relation]] = {}
     for r in rec.relations:
-        key = (r.type, labels.get(r.src), labels.get(r.dst))
+        groups.setdefault((r.type, labels.get(r.src), labels.get(r.dst)), []).append(r)
+    for key, rels in groups.items():
         if first_load:  # every relation carries the asserting plan: none of this plan's exist yet
-            groups.setdefault(key, []).append({"src": r.src, "dst": r.dst, "props": r.props})
+            shared, props = split_shared([r.props for r in rels])
+            rows = [{"src": r.src, "dst": r.dst, "props": p} for r, p in zip(rels, props, strict=True)]
+            parts.append((cypher.create_relations(*key), rows, shared))
         else:
-            groups.setdefault(key, []).append(
-                {"src": r.src, "dst": r.dst, "plan": r.props.get("plan", ""), "props": r.props}
-            )
-    make = cypher.create_relations if first_load else cypher.merge_relations
-    parts += [(make(*key), rows) for key, rows in groups.items()]
-    return [(query, rows) for query, rows in parts if rows]
+            rows = [{"src": r.src, "dst": r.dst, "plan": r.props.get("plan", ""), "props": r.props} for r in rels]
+            parts.append((cypher.merge_relations(*key), rows, None))
+    return [part for part in parts if part[1]]
+
+
+def split_shared(props: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(what every map holds alike, each map without it).
+
+    >>> split_shared([{"plan": "p", "n": 1, "b": True}, {"plan": "p", "n": 2, "b": 1}])
+    ({'plan': 'p'}, [{'n': 1, 'b': True}, {'n': 2, 'b': 1}])
+    """
+    if not props:
+        return {}, []
+    # the same type too: True == 1 == 1.0 in Python, not in the graph
+    shared = {k: v for k, v in props[0].items()
+              if all(k in p and type(p[k]) is type(v) and p[k] == v for p in props[1:])}
+    return shared, [{k: v for k, v in p.items() if k not in shared} for p in props]
 
 
 def _label(labels: list[str] | None) -> str | None:
