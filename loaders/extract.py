@@ -317,11 +317,11 @@ def _phases(norm: str, nodes: list[Node], year: str | None, phase_titles: set[in
             eol = norm.find("\n", ch.body_start)
             line = norm[ch.body_start: eol if eol >= 0 else len(norm)]
             start, end = phase_dates(line[:80], year)
-            out.append(PhaseExtract(name=name, start=start, end=end, span=(ch.start, ch.end)))
+            out.append(_trusted(PhaseExtract, name=name, start=start, end=end, span=(ch.start, ch.end)))
         if not out:  # phases written as lines: 第一阶段:动员部署(2023年3月)
             for m in _PHASE_LINE.finditer(norm, n.body_start, n.end):
                 start, end = phase_dates(m.group(2), year)
-                out.append(PhaseExtract(name=m.group(1), start=start, end=end, span=(m.start(), m.end())))
+                out.append(_trusted(PhaseExtract, name=m.group(1), start=start, end=end, span=(m.start(), m.end())))
         if out:
             break
     return out
@@ -358,7 +358,8 @@ def alias_candidates(
         ea, eb = reg.lookup(a), reg.lookup(b)
         if ea and eb and ea.name != eb.name:
             continue
-        out.append(AliasCandidate(
+        out.append(_trusted(
+            AliasCandidate,
             names=(a, b),
             evidence=f"'{a}' (tasks {', '.join(where.get(a, [])[:3])}) reads as an abbreviation of "
             f"'{b}' (tasks {', '.join(where.get(b, [])[:3])}); kept apart until a person confirms",

@@ -76,6 +76,7 @@ _BEFORE = (
 _BOUND_WORDS = (("不超过", "<="), ("不高于", "<="), ("控制在", "<="), ("不少于", ">="), ("不低于", ">="),
                 ("至少", ">="))
 _OWN_TASKS = re.compile(r"(?:重点|主要)?(?:任务|措施|行动|举措)")
+_OWN_TASKS_FIRST = frozenset("重主任措行举")
 _BOUND_THEN_NOUN = re.compile(r"(?:以上|以下)(?![,;。:、\s]|$)[\u4e00-\u9fff]")
 _ELIMINATE = re.compile(r"消除|取消|杜绝|淘汰|清理|关停")
 _POLICY = re.compile(r"给予|最高不超过|最高")
@@ -90,12 +91,16 @@ _MARKED_YEAR = re.compile(
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
+_CN_CHARS = frozenset(CN_NUM)
+
+
 def cn_to_number(s: str) -> float | None:
     """'3' -> 3, '十二' -> 12, '两' -> 2, '三十' -> 30, '一百五十' -> 150."""
-    try:
-        return float(s)
-    except ValueError:
-        pass
+    if s[:1] not in _CN_CHARS:  # float() of a Chinese numeral fails (an exception costs ~1 µs)
+        try:
+            return float(s)
+        except ValueError:
+            pass
     total, cur = 0, 0
     for ch in s:
         if ch in _CN_VAL:
@@ -155,9 +160,11 @@ def find_targets(
             continue  # 一批, 一个 and friends are manners of speech, not commitments
         if cn and _noun_follows(text, m.end()) and not _strong_before(text, m.start()):
             continue  # 三项措施, 七大行动: a count in passing, not a commitment
-        if _OWN_TASKS.match(text, m.end()):
+        # (the character tests first: what every _OWN_TASKS / _BOUND_THEN_NOUN match starts with)
+        nxt = text[m.end(): m.end() + 1]
+        if nxt in _OWN_TASKS_FIRST and _OWN_TASKS.match(text, m.end()):
             continue  # 组织实施12项重点任务: the plan counting its own tasks
-        if _BOUND_THEN_NOUN.match(text, m.end()) and _ELIMINATE.search(text, max(0, m.start() - 6), m.start()):
+        if nxt == "以" and _BOUND_THEN_NOUN.match(text, m.end()) and _ELIMINATE.search(text, max(0, m.start() - 6), m.start()):
             continue  # 消除56人以上大班额: the number qualifies what is to go, it is no target
         if _qualifier(text, m):
             continue  # 存栏100头以上规模养殖…: the number qualifies a noun; the target comes later
@@ -177,9 +184,9 @@ def find_targets(
         before = text[c_start: m.start()]
         after = text[m.end(): m.end() + 4]
         comparator = None
-        if m.group("approx") or _AFTER_GE.match(after):
+        if m.group("approx") or (after[:1] in ("及", "或", "以") and _AFTER_GE.match(after)):
             comparator = ">="
-        elif _AFTER_LE.match(after):
+        elif after[:1] in ("以", "之") and _AFTER_LE.match(after):
             comparator = "<="
         elif before.endswith(("、", "和")) and out and out[-1].end == offset + c_end:
             comparator = out[-1].comparator  # 分别不超过45人、50人: the second shares the first's bound
@@ -225,7 +232,9 @@ def _noun_follows(text: str, pos: int) -> bool:
 
 
 def _qualifier(text: str, m: re.Match[str]) -> bool:
-    rest = _AFTER_BOUND.sub("", text[m.end(): m.end() + 40])
+    rest = text[m.end(): m.end() + 40]
+    if rest[:1] in ("及", "或", "以"):  # what every _AFTER_BOUND match starts with
+        rest = _AFTER_BOUND.sub("", rest)
     if not rest or not "\u4e00" <= rest[0] <= "\u9fff":
         return False
     clause_rest = _CLAUSE.split(rest, maxsplit=1)[0]

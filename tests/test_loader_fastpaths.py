@@ -95,7 +95,7 @@ def test_unvalidated_models_equal_their_validated_round_trip() -> None:
     assert len(files) > 20
     for path in files:
         ex = extract_path(path)
-        for model in [*ex.tasks, *ex.targets, *ex.departments, *ex.phases]:
+        for model in [*ex.tasks, *ex.targets, *ex.departments, *ex.phases, *ex.alias_candidates]:
             assert isinstance(model, BaseModel)
             assert list(model.__dict__) == list(type(model).model_fields), (path, model)
         again = PlanExtract.model_validate({**ex.model_dump(), "text": ex.text})
@@ -136,3 +136,17 @@ def test_lexicon_prefix_tree_matches_the_longest_first_alternation() -> None:
         texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 20))) for _ in range(2000)]
         for text in texts + _texts()[-30:]:
             assert [m.span() for m in lex.regex.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_header_scans_find_what_the_plain_regexes_find() -> None:
+    from loaders import header
+
+    implements_plain = re.compile(
+        r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}((?:《[^》\n]{4,80}》(?:和|、|及|以及|与)?)+)")
+    rng = random.Random(11)
+    bits = ["落实", "按照", "贯彻落实", "《", "》", "某县科技行动方案", "的", "和", "、", "以及", "。", "\n", "领导小组",
+            "联席会议", "指挥部", "工作专班", "工作", "指挥", "x" * 13, "y" * 79, "z" * 3]
+    for _ in range(4000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randrange(1, 25)))
+        assert [m.span(1) for m in header._IMPLEMENTS.finditer(text)] == [m.span(1) for m in implements_plain.finditer(text)]
+        assert header._body_suffixes(text) == [(m.start(), m.group(0)) for m in header._BODY_SUFFIX.finditer(text)]
