@@ -244,9 +244,17 @@ class Canon:
         if level:
             prefixes += [level + "委", level]
         self.prefixes = prefixes
+        self._seen: dict[str, Entry] = {}  # this document's names: a task names the same few again and again
+
     def entry(self, name: str) -> Entry:
         if self.local:
             return self._entry(name)
+        got = self._seen.get(name)
+        if got is None:
+            got = self._seen[name] = self._shared_entry(name)
+        return got
+
+    def _shared_entry(self, name: str) -> Entry:
         key = (self.place, self.level, name)
         cache = self.reg._canon_cache
         got = cache.get(key)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -75,7 +74,7 @@ def extract_text(
         reg = replace(reg, places=tuple(p for p in (hdr.place, stem) if len(p) >= 2))
     canon = Canon(reg, hdr.place, hdr.level)
     lines = split_lines(norm)
-    heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start)
+    heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start, norm)
     nest(heads, len(norm))
     rows = find_text_tables(norm, lines, reg)
     if not heads and not rows:
@@ -296,11 +295,7 @@ def _titles_matching(rx: re.Pattern[str], nodes: list[Node]) -> set[int]:
     joined = "\n".join(titles)
     if joined.count("\n") != max(len(titles) - 1, 0):  # a title with a line end of its own
         return {i for i, t in enumerate(titles) if rx.search(t)}
-    starts, pos = [], 0
-    for t in titles:
-        starts.append(pos)
-        pos += len(t) + 1
-    return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(joined)}
+    return {joined.count("\n", 0, m.start()) for m in rx.finditer(joined)}  # a title's index: line ends before it
 
 
 _NAME_END = re.compile(r"[(:]")
@@ -343,16 +338,18 @@ def alias_candidates(
 ) -> list[AliasCandidate]:
     """Pairs of names that may be one body written two ways (政务局 / 政务服务局): the shorter is
     an in-order abbreviation of the longer with the same first and last character. Never merged."""
-    where: dict[str, list[str]] = {}
-    for t in tasks:
-        for n in (*t.lead, *t.support):
-            where.setdefault(n, []).append(t.id)
     groups: dict[tuple[str, str], list[str]] = {}
     for d in departments:
         if not d.collective and len(d.name) >= 3:
             groups.setdefault((d.name[0], d.name[-1]), []).append(d.name)
-    pairs = [(a, b) for names in groups.values() for a in names for b in names
+    pairs = [(a, b) for names in groups.values() if len(names) > 1 for a in names for b in names
              if len(a) < len(b) and is_subsequence(a, b)]
+    if not pairs:
+        return []
+    where: dict[str, list[str]] = {}
+    for t in tasks:
+        for n in (*t.lead, *t.support):
+            where.setdefault(n, []).append(t.id)
     out = []
     for a, b in pairs:
         ea, eb = reg.lookup(a), reg.lookup(b)

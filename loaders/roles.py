@@ -131,9 +131,25 @@ class Roles:
                      persons=list(self.persons), deadline=self.deadline, sticky=list(self.sticky))
 
     def merge(self, other: Roles) -> None:
-        for mine, theirs in ((self.lead, other.lead), (self.resp, other.resp), (self.support, other.support),
-                             (self.persons, other.persons)):
-            for n in theirs:  # one at a time: a name twice in `theirs` is added once
+        # spelled out per role (most are empty); one name at a time, so a name twice in `other` is added once
+        if other.lead:
+            mine = self.lead
+            for n in other.lead:
+                if n not in mine:
+                    mine.append(n)
+        if other.resp:
+            mine = self.resp
+            for n in other.resp:
+                if n not in mine:
+                    mine.append(n)
+        if other.support:
+            mine = self.support
+            for n in other.support:
+                if n not in mine:
+                    mine.append(n)
+        if other.persons:
+            mine = self.persons
+            for n in other.persons:
                 if n not in mine:
                     mine.append(n)
         self.deadline = self.deadline or other.deadline

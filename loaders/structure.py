@@ -8,7 +8,11 @@ in another order still nest correctly.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate, pairwise
+from operator import add
 
 CN_DIGITS = "零〇一二三四五六七八九十百两"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -52,12 +56,10 @@ class Heading:
 
 
 def split_lines(text: str) -> list[Line]:
-    out = []
-    pos = 0
-    for raw in text.split("\n"):
-        out.append(Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
+    parts = text.split("\n")
+    # line i starts after the lengths of the lines before it and i line ends (iterated in C, not in a loop)
+    starts = list(map(add, accumulate(map(len, parts), initial=0), range(len(parts))))
+    return list(map(Line, starts, map(add, starts, map(len, parts)), parts))
 
 
 _ANY_CIRCLED = re.compile("[" + CIRCLED + "]")
@@ -76,7 +78,12 @@ def circled_lines(raw: str) -> dict[int, str]:
     return out
 
 
-def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int = 0) -> list[Heading]:
+def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int = 0,
+                    text: str | None = None) -> list[Heading]:
+    """Numbered lines from `skip_until` on; `text` (the text `lines` were split from) allows one
+    scan of the whole text instead of a regex call per line when no line starts with ① or 专栏."""
+    if text is not None and not circled and "专栏" not in text:
+        return _scan_headings(lines, text, skip_until)
     heads: list[Heading] = []
     in_box = False
     for i, ln in enumerate(lines):
@@ -117,26 +124,56 @@ def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int 
     return heads
 
 
+#: _HEADING_RE for a whole text (re.M): its blanks never cross a line end, so a match at a line's
+#: start is the match _HEADING_RE finds in that line alone
+_HEADING_LINE = re.compile(_HEADING_RE.pattern.replace(r"\s", r"[^\S\n]"), re.M)
+
+
+def _scan_headings(lines: list[Line], text: str, skip_until: int) -> list[Heading]:
+    heads: list[Heading] = []
+    k = bisect_left(lines, skip_until, key=lambda ln: ln.start)  # the first line read
+    if k == len(lines):
+        return heads
+    last = lines[k].start
+    for m in _HEADING_LINE.finditer(text, last):
+        k += text.count("\n", last, m.start())  # the line the match starts
+        last = m.start()
+        ln = lines[k]
+        t = ln.text
+        if t.lstrip()[:1] not in _STARTS:  # as in detect_headings: \d is more than 0-9
+            continue
+        if ln.end - m.end() < 2 or m.lastgroup is None:  # a bare number is a table row or a page number
+            continue
+        heads.append(Heading(m.lastgroup, m.group(0).strip(), k, ln.start, ln.end, m.end()))
+    return heads
+
+
 def nest(heads: list[Heading], text_end: int) -> None:
     """Assign parents, levels, paths and section ends in place."""
     stack: list[int] = []  # indices into heads
     open_styles: set[str] = set()
     for k, h in enumerate(heads):
+        style = h.style
         # a style already open on the stack closes the levels opened since
-        while stack and h.style in open_styles:
+        while stack and style in open_styles:
             open_styles.discard(heads[stack.pop()].style)
         if stack:
+            up = heads[stack[-1]]
             h.parent = stack[-1]
-            heads[stack[-1]].children.append(k)
+            up.children.append(k)
+            h.path = up.path + _path_part(h.number)
+        else:
+            h.path = _path_part(h.number)
         h.level = len(stack) + 1
-        h.path = (heads[stack[-1]].path if stack else "") + _path_part(h.number)
         stack.append(k)
-        open_styles.add(h.style)
-    for k, h in enumerate(heads):
-        h.end = heads[k + 1].start - 1 if k + 1 < len(heads) else text_end
-        h.end = max(h.end, h.start)
+        open_styles.add(style)
+    for h, after in pairwise(heads):
+        h.end = max(after.start - 1, h.start)
+    if heads:
+        heads[-1].end = max(text_end, heads[-1].start)
 
 
+@lru_cache(maxsize=4096)
 def _path_part(number: str) -> str:
     if number.startswith("第") or number.endswith(("部分", "章", "节", "条")):
         return number

@@ -150,3 +150,26 @@ def test_header_scans_find_what_the_plain_regexes_find() -> None:
         text = "".join(rng.choice(bits) for _ in range(rng.randrange(1, 25)))
         assert [m.span(1) for m in header._IMPLEMENTS.finditer(text)] == [m.span(1) for m in implements_plain.finditer(text)]
         assert header._body_suffixes(text) == [(m.start(), m.group(0)) for m in header._BODY_SUFFIX.finditer(text)]
+
+
+def test_heading_scan_of_the_whole_text_finds_the_per_line_headings() -> None:
+    from graph.model import normalise_text
+    from loaders.structure import detect_headings, split_lines
+
+    rng = random.Random(13)
+    starts = ["一、", "十二.", "第三部分", "第一章", "第二节", "第五条", "(一)", "(12)", "3.", "3.5", "12、", "(4)", "❶",
+              "a)", "(b)", " ", "\u3000", "\t", "", "٣.", "二〇二一年"]
+    rests = ["推进乳业发展", "x", "", "牵头单位:县发改委", "。", " 加强", "2025年"]
+    texts = []
+    for _ in range(1500):
+        lines = ["".join(rng.choice(starts) for _ in range(rng.randrange(0, 3))) + rng.choice(rests)
+                 for _ in range(rng.randrange(1, 12))]
+        texts.append("\n".join(lines))
+    files = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "blind").glob("*.txt"))]
+    texts += [normalise_text(p.read_bytes().decode("utf-8", "ignore")) for p in files]
+    for text in texts:
+        lines = split_lines(text)
+        for skip in (0, len(text) // 3):
+            slow = detect_headings(lines, {}, skip)
+            fast = detect_headings(lines, {}, skip, text)
+            assert [vars(h) for h in fast] == [vars(h) for h in slow], text
