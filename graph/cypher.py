@@ -101,11 +101,13 @@ def chain(queries: list[str]) -> str:
     """Several `UNWIND $rows AS r …` writes as one statement; part i reads `$rows{i}` (and
     `$shared{i}`).
 
-    `WITH count(*)` between parts leaves exactly one row whatever a part wrote (even none), so
-    the next part's UNWIND runs once over its own list and every part sees the ones before it.
+    Between parts, `WITH count(*) AS _i WHERE _i > 0` leaves one row after a part that wrote
+    rows and none after one that saw none, so the next part's UNWIND runs once over its own list
+    and sees every part before it, and a guard in front (`unless_loaded`) stops the whole chain.
+    Every part must therefore have rows, and write one row per row (MERGE / CREATE, no MATCH).
 
     >>> chain([merge_nodes("Task"), merge_nodes("Target")])  # doctest: +NORMALIZE_WHITESPACE
-    'UNWIND $rows0 AS r MERGE (n:`Task` {id: r.id}) SET n += r.props WITH count(*) AS _1
+    'UNWIND $rows0 AS r MERGE (n:`Task` {id: r.id}) SET n += r.props WITH count(*) AS _1 WHERE _1 > 0
      UNWIND $rows1 AS r MERGE (n:`Target` {id: r.id}) SET n += r.props'
     """
     out = []
@@ -113,10 +115,23 @@ def chain(queries: list[str]) -> str:
         if not query.startswith(UNWIND_ROWS) or " RETURN " in query:
             raise ValueError(f"not a chainable write: {query[:60]!r}")
         if i:
-            out.append(f"WITH count(*) AS _{i}")
+            out.append(f"WITH count(*) AS _{i} WHERE _{i} > 0")
         body = query[len(UNWIND_ROWS):].replace("$shared", f"$shared{i}")
         out.append(f"UNWIND $rows{i} AS r {body}")
     return " ".join(out)
+
+
+def unless_loaded(chained: str) -> str:
+    """A chained write that runs only if plan $pid is not loaded yet; returns whether it ran.
+
+    A first load needs no state check of its own: its first statement carries the check.
+    """
+    # the flag is projected before the WHERE: FalkorDB 4.16 ignores `WITH p WHERE p.loaded …`
+    # right after an OPTIONAL MATCH (every row passes)
+    return (
+        "OPTIONAL MATCH (p:`Plan` {id: $pid}) WITH coalesce(p.loaded, false) AS _loaded "
+        f"WHERE NOT _loaded {chained} WITH count(*) AS _w RETURN _w > 0 AS written"
+    )
 
 
 def create_relations(rtype: str, src_label: str | None, dst_label: str | None) -> str:

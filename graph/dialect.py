@@ -62,10 +62,13 @@ class Dialect:
     #: Neo4j: its planner caches plans by query text, and chains differ from plan to plan, while
     #: its round trips inside one transaction are cheap next to planning a long query.
     chain_parts: ClassVar[bool] = False
-    #: whether a plan's first load CREATEs its own nodes and relations instead of merging them.
-    #: Not on Neo4j: there MERGE under the uniqueness constraints is what makes two concurrent
-    #: first loads of one plan safe (the second waits, then finds the nodes). FalkorDB has no
-    #: transactions to make concurrent loads safe in the first place.
+    #: whether a load first tries to write the plan as a first load, CREATEing its own nodes and
+    #: relations instead of merging them, in chained statements whose first carries the check
+    #: that the plan is not loaded (cypher.unless_loaded); a loaded plan then takes the usual
+    #: path (state, removal, merges). Needs chain_parts. Not on Neo4j: there MERGE under the
+    #: uniqueness constraints is what makes two concurrent first loads of one plan safe (the
+    #: second waits, then finds the nodes). FalkorDB has no transactions to make concurrent
+    #: loads safe in the first place.
     create_first_loads: ClassVar[bool] = False
 
     def __init__(self, server: Server) -> None:

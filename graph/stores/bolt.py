@@ -203,6 +203,8 @@ class BoltStore(Store):
         rec = plan_records(extract)
 
         def work(tx: Any) -> bool:
+            if self.dialect.create_first_loads and self._first_load(tx, rec):
+                return False
             state = self._tx(tx, cypher.PLAN_STATE, pid=rec.plan_id).single()
             replaced = bool(state and state["loaded"])
             # only a loaded plan has facts to replace (a reference node is already bare), so a
@@ -255,6 +257,17 @@ class BoltStore(Store):
         for nlabel, ids in by_label.items():
             for batch in self.dialect.batches(ids):
                 self._tx(tx, cypher.delete_orphans(nlabel), ids=batch, pid=pid).consume()
+
+    def _first_load(self, tx: Any, rec: PlanRecords) -> bool:
+        """Write `rec` as a first load if its plan is not loaded, the check riding on the first
+        (chained) statement; False, having written nothing, if it is loaded."""
+        statements = self.dialect.pack(write_parts(rec, first_load=True))
+        query, params = next(statements)
+        if not self._tx(tx, cypher.unless_loaded(query), **params, pid=rec.plan_id).single()["written"]:
+            return False
+        for query, params in statements:
+            self._tx(tx, query, **params).consume()
+        return True
 
     def _apply(self, tx: Any, rec: PlanRecords, *, first_load: bool) -> None:
         """graph.stores.embedded._apply as batched UNWIND writes (dialect.pack decides how many

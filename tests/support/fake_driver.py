@@ -39,13 +39,19 @@ class FakeRecord(dict):  # type: ignore[type-arg]
         return dict(self)
 
 
+def first_load_written(text: str) -> list[dict[str, Any]] | None:
+    """The default answers: a first load's guarded write (cypher.unless_loaded) finds no loaded
+    plan and writes; every other read finds nothing."""
+    return [{"written": True}] if text.rstrip().endswith("AS written") else None
+
+
 @dataclass
 class FakeDriver:
     """`fail_on(statement) -> Exception | None` decides, statement by statement, what fails;
     `answer(text) -> rows | None` answers reads."""
 
     fail_on: Callable[[Statement], BaseException | None] = lambda s: None
-    answer: Callable[[str], list[dict[str, Any]] | None] = lambda text: None
+    answer: Callable[[str], list[dict[str, Any]] | None] = first_load_written
     statements: list[Statement] = field(default_factory=list)
     transactions: list[dict[str, Any]] = field(default_factory=list)
     closed: bool = False
