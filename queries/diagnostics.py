@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from itertools import groupby
+from operator import attrgetter
 from typing import Any
 
 from queries.common import bolt_plans, ix_plans, resolve_plan, task_label
@@ -161,12 +163,23 @@ OVERLAPS = QuerySpec(
 )
 
 # -------------------------------------------------------------------------------------- gaps
+_plan, _leads = attrgetter("plan"), attrgetter("leads")
 _GAP_KINDS = ("leaf-without-lead", "target-without-owner", "target-without-number",
               "target-without-deadline", "chain-without-lead")
 
 
-def _gap_rows(tasks: list[TaskRow], targets: list[TargetRow], titles: dict[str, str]) -> list[Row]:
-    """Rows by kind, then plan, position, subject (each kind sorted on its own)."""
+def _by_chain(tasks: list[TaskRow]) -> dict[str, list[TaskRow]]:
+    by_chain: dict[str, list[TaskRow]] = defaultdict(list)
+    for t in tasks:
+        for c in t.chains:
+            by_chain[c].append(t)
+    return by_chain
+
+
+def _gap_rows(tasks: list[TaskRow], by_chain: Mapping[str, list[TaskRow]], targets: list[TargetRow],
+              titles: dict[str, str]) -> list[Row]:
+    """Rows by kind, then plan, position, subject (each kind sorted on its own). `by_chain`: the
+    tasks naming each chain, in `tasks` order (so each plan's are together)."""
     by_kind: dict[str, list[tuple[Any, Row]]] = {k: [] for k in _GAP_KINDS}
 
     def add(kind: str, plan: str, subject: str, detail: str, order: int) -> None:
@@ -188,15 +201,14 @@ def _gap_rows(tasks: list[TaskRow], targets: list[TargetRow], titles: dict[str, 
         if g.deadline is None and g.cadence is None:
             add("target-without-deadline", g.plan, g.text, f"under {where}; no deadline and no cadence",
                 g.order)
-    chains: dict[tuple[str, str], list[TaskRow]] = defaultdict(list)
-    led: set[tuple[str, str]] = set()
-    for t in tasks:
-        for c in t.chains:
-            chains[(t.plan, c)].append(t)
-            if t.leads:
-                led.add((t.plan, c))
-    for plan, chain in sorted(chains.keys() - led):
-        add("chain-without-lead", plan, chain, "named by " + "、".join(t.label for t in chains[(plan, chain)]), 0)
+    unled = []
+    for chain, named in by_chain.items():
+        for plan, run in groupby(named, key=_plan):
+            ts = list(run)
+            if not any(map(_leads, ts)):
+                unled.append((plan, chain, ts))
+    for plan, chain, ts in sorted(unled, key=lambda x: (x[0], x[1])):
+        add("chain-without-lead", plan, chain, "named by " + "、".join(t.label for t in ts), 0)
     rows: list[Row] = []
     for kind in _GAP_KINDS:
         keyed = by_kind[kind]
@@ -208,14 +220,15 @@ def _gap_rows(tasks: list[TaskRow], targets: list[TargetRow], titles: dict[str, 
 def gaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
-    return _gap_rows(ix_tasks(ix, plan), ix_targets(ix, plan), dict(plans))
+    tasks = ix_tasks(ix, plan)
+    return _gap_rows(tasks, ix.rows_of_chain if plan is None else _by_chain(tasks), ix_targets(ix, plan), dict(plans))
 
 
 def gaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     plans = bolt_plans(read)
     plan = resolve_plan(plans, p["plan"])
     tasks = bolt_tasks(read, plan)
-    return _gap_rows(tasks, bolt_targets(read, plan, tasks), dict(plans))
+    return _gap_rows(tasks, _by_chain(tasks), bolt_targets(read, plan, tasks), dict(plans))
 
 
 GAPS = QuerySpec(

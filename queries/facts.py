@@ -52,6 +52,25 @@ class TaskRow(NamedTuple):
     institutes: tuple[str, ...] = ()
 
 
+class PlanRow(NamedTuple):
+    """One loaded plan with its counts, fields in the order of the `plans` columns."""
+
+    plan: str
+    title: str
+    issuer: Any
+    doc_number: Any
+    issued_date: Any
+    period_start: Any
+    period_end: Any
+    place: Any
+    level: Any
+    implements: tuple[str, ...]  # titles of the higher plans, sorted
+    tasks: int
+    departments: int  # named as lead or support
+    targets: int
+    phases: int
+
+
 class TargetRow(NamedTuple):
     plan: str
     task: str | None

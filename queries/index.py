@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from queries.facts import TargetRow, TaskRow, target_row, task_label
+from queries.facts import PlanRow, TargetRow, TaskRow, target_row, task_label
 
 Attrs = dict[str, Any]
 
@@ -52,8 +52,8 @@ class Index:
     dept_place: dict[str, str] = field(default_factory=dict)
     #: (plan id, title, order, name, start, end) of every loaded plan's phases, in `phases` order
     phase_rows: list[tuple[str, str, int, Any, Any, Any]] = field(default_factory=list)
-    #: per loaded plan: departments named as lead or support, targets
-    plan_counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: every loaded plan with its counts, in `plan_list` order
+    plan_rows: list[PlanRow] = field(default_factory=list)
     #: per-query memo (e.g. the co-lead table), valid as long as the index is
     memo: dict[Any, Any] = field(default_factory=dict)
 
@@ -199,6 +199,7 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
     lead_names = {t: tuple(names[d] for d in raw.leads.get(t, empty)) for t in tids}
     owner = _owners(lead_names, {t: raw.tasks[t].parent for t in tids})
     numbers = {t: raw.tasks[t].number for t in tids}
+    dept_count: dict[str, int] = {}
     for p in loaded:
         pa = ix.plans[p]
         title, place = pa.get("title") or "", pa.get("place") or "-"
@@ -229,7 +230,7 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
             if r.institutes:
                 ix.partnered.append(r)
         ix.rows.extend(rows)
-        ix.plan_counts[p] = (len(depts), 0)
+        dept_count[p] = len(depts)
     phases = [(p, ix.plans[p].get("title", ""), f.get("order", 0), f.get("name"), f.get("start"), f.get("end"))
               for p in loaded for f in ix.phases_of.get(p, [])]
     ix.phase_rows = sorted(phases, key=lambda f: (f[1], f[2], f[3] or ""))
@@ -237,8 +238,16 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
                             key=lambda g: (g.plan, g.order, g.text))
     for g in ix.target_rows:
         ix.target_rows_of_plan.setdefault(g.plan, []).append(g)
-    for p, (depts_n, _) in ix.plan_counts.items():
-        ix.plan_counts[p] = (depts_n, len(ix.target_rows_of_plan.get(p, ())))
+    higher: dict[str, list[str]] = {}
+    for lower, upper in ix.implements:
+        higher.setdefault(lower, []).append(ix.plans[upper].get("title", ""))
+    for p in loaded:
+        pa = ix.plans[p]
+        ix.plan_rows.append(PlanRow(
+            p, pa.get("title", ""), pa.get("issuer"), pa.get("doc_number"), pa.get("issued_date"),
+            pa.get("period_start"), pa.get("period_end"), pa.get("place"), pa.get("level"),
+            tuple(sorted(higher.get(p, ()))), len(ix.tasks_of_plan.get(p, ())), dept_count[p],
+            len(ix.target_rows_of_plan.get(p, ())), len(ix.phases_of.get(p, ()))))
 
 
 _CACHE: weakref.WeakKeyDictionary[nx.MultiDiGraph, Index] = weakref.WeakKeyDictionary()

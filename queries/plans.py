@@ -45,21 +45,8 @@ def _plan_rows(rows: list[Row]) -> list[Row]:
 
 def plans_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
-    impl: dict[str, list[str]] = defaultdict(list)
-    for a, b in ix.implements:
-        impl[a].append(ix.plans[b].get("title", ""))
-    rows = []
-    for pid in ix.loaded_plans():
-        if plan not in (None, pid):
-            continue
-        attrs = ix.plans[pid]
-        depts, targets = ix.plan_counts[pid]  # counted with the index
-        rows.append({
-            "plan": pid, "title": attrs.get("title", ""), **{f: attrs.get(f) for f in _PLAN_FIELDS},
-            "implements": impl.get(pid, []), "tasks": len(ix.tasks_of_plan.get(pid, [])), "departments": depts,
-            "targets": targets, "phases": len(ix.phases_of.get(pid, [])),
-        })
-    return _plan_rows(rows)
+    # the index keeps each plan's row with its counts, in this answer's order
+    return [{**r._asdict(), "implements": list(r.implements)} for r in ix.plan_rows if plan in (None, r.plan)]
 
 
 def plans_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
