@@ -118,9 +118,22 @@ def read_header(text: str, source: str | None) -> Header:
     return h
 
 
+#: _DOC_NO_TAIL once per opening bracket: a regex that starts with one fixed character is scanned
+#: many times faster than one that starts with a choice of four
+_DOC_NO_TAILS = tuple((b, re.compile(re.escape(b) + _DOC_NO_TAIL.pattern[len("[〔\\[【(]"):])) for b in "〔[【(")
+
+
+def _doc_no_tails(head: str) -> list[re.Match[str]]:
+    """_DOC_NO_TAIL.finditer(head): a match holds no opening bracket but its first, so matches
+    of different brackets never overlap and their union in order is the regex's matches."""
+    found = [m for bracket, rx in _DOC_NO_TAILS if bracket in head for m in rx.finditer(head)]
+    found.sort(key=lambda m: m.start())
+    return found
+
+
 def _doc_number(head: str) -> str | None:
     """阿政办发〔2021〕32号: found by its bracketed year, then the issuer's code before it."""
-    for m in _DOC_NO_TAIL.finditer(head):
+    for m in _doc_no_tails(head):
         pm = _DOC_NO_HEAD.search(head, max(0, m.start() - 12), m.start())
         if pm:
             code = pm.group(0)

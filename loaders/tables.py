@@ -97,11 +97,23 @@ def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableR
     rows: list[TableRow] = []
     if not _HEADER_HINT.search(text):
         return rows
-    # a table starts only on a line that names a role column or is 序号 alone: those lines are
-    # found by two scans of the text, and the loop below jumps from one to the next
-    starts = [ln.start for ln in lines]
-    rxs = (_HEADER_HINT, _CELL_HEADER_LINE) if "序" in text or "编号" in text else (_HEADER_HINT,)
-    cand = sorted({bisect_right(starts, m.start()) - 1 for rx in rxs for m in rx.finditer(text)})
+    # a table starts only on a line with a cell separator and a role column's name, or on a line
+    # that is 序号 alone: those lines are found by substring search (most documents have neither a
+    # tab, a | nor a space) and the loop below jumps from one to the next
+    starts: list[int] = []
+    cand_set: set[int] = set()
+    for sep in ("\t", "|", " ", "\u3000"):
+        k = text.find(sep)
+        while k >= 0:
+            starts = starts or [ln.start for ln in lines]
+            i = bisect_right(starts, k) - 1
+            if _HEADER_HINT.search(lines[i].text):
+                cand_set.add(i)
+            k = text.find(sep, lines[i].end)  # on to the next line
+    if "序" in text or "编号" in text:
+        starts = starts or [ln.start for ln in lines]
+        cand_set.update(bisect_right(starts, m.start()) - 1 for m in _CELL_HEADER_LINE.finditer(text))
+    cand = sorted(cand_set)
     c = 0
     i = 0
     n = len(lines)

@@ -150,6 +150,10 @@ def test_header_scans_find_what_the_plain_regexes_find() -> None:
         text = "".join(rng.choice(bits) for _ in range(rng.randrange(1, 25)))
         assert [m.span(1) for m in header._IMPLEMENTS.finditer(text)] == [m.span(1) for m in implements_plain.finditer(text)]
         assert header._body_suffixes(text) == [(m.start(), m.group(0)) for m in header._BODY_SUFFIX.finditer(text)]
+    bits = ["〔", "[", "【", "(", "〕", "]", "】", ")", "2021", "1999", "20", "号", " ", "12", "阿政办发", "x"]
+    for _ in range(20000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randrange(1, 15)))
+        assert [m.span() for m in header._doc_no_tails(text)] == [m.span() for m in header._DOC_NO_TAIL.finditer(text)]
 
 
 def test_heading_scan_of_the_whole_text_finds_the_per_line_headings() -> None:
