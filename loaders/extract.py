@@ -231,12 +231,14 @@ def _unique(items: list[str]) -> list[str]:
 def _canon_list(names: list[str], canon: Canon, written: dict[str, list[str]]) -> list[str]:
     out: list[str] = []
     for w in names:
-        e = canon.entry(w)
-        forms = written.setdefault(e.name, [])
-        if w not in forms:
+        name = canon.entry(w).name
+        forms = written.get(name)
+        if forms is None:
+            written[name] = [w]
+        elif w not in forms:
             forms.append(w)
-        if e.name not in out:
-            out.append(e.name)
+        if name not in out:
+            out.append(name)
     return out
 
 
