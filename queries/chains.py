@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import combinations
 from typing import Any
 
 from queries.common import (
@@ -17,7 +16,7 @@ from queries.common import (
     resolve_plan,
     task_label,
 )
-from queries.index import Index
+from queries.index import TABLE_BUILDERS, Index
 from queries.spec import PLAN, ParamSpec, QuerySpec, Reader, Row
 
 # ---------------------------------------------------------------------------------- co-leads
@@ -50,26 +49,48 @@ def _co_leads_table(ix: Index, plan: str | None, chain: str | None) -> dict[Pair
     pairs: dict[PairKey, list[tuple[str, int, str]]] = defaultdict(list)
     rows = ix.task_rows(plan) if chain is None else [
         t for t in ix.rows_of_chain.get(chain, []) if plan in (None, t.plan)]
-    name, place = ix.dept_name, ix.dept_place
     untagged: tuple[str | None, ...] = (None,)
     for t in rows:
-        leads = t.lead_ids
-        if len(leads) < 2:
+        if not t.lead_pairs:  # built with the index: fewer than two leads
             continue
-        chains: tuple[str | None, ...] = t.chains or untagged
+        chains: tuple[str | None, ...] = t.chains if chain is None else (chain,)
         item = (t.plan, t.order, t.label)
-        for d1, d2 in combinations(leads, 2):
-            a, b = sorted((name[d1], name[d2]))
-            for c in chains:
-                if chain in (None, c):
-                    pairs[(c, place[d1], a, b)].append(item)
+        for place, a, b in t.lead_pairs:
+            for c in chains or untagged:
+                pairs[(c, place, a, b)].append(item)
     return pairs
+
+
+def _co_lead_tables(ix: Index) -> None:
+    """The co-lead rows of every chain over every loaded plan (None: tasks naming no chain),
+    built with the index: a call without a plan filter copies its chain's rows."""
+    by_chain: dict[str | None, dict[PairKey, list[tuple[str, int, str]]]] = defaultdict(lambda: defaultdict(list))
+    untagged: tuple[str | None, ...] = (None,)
+    for t in ix.rows:
+        if not t.lead_pairs:
+            continue
+        item = (t.plan, t.order, t.label)
+        for c in t.chains or untagged:
+            pairs = by_chain[c]
+            for place, a, b in t.lead_pairs:
+                pairs[(c, place, a, b)].append(item)
+    ix.tables["co-leads"] = {c: _pair_rows(pairs) for c, pairs in by_chain.items()}
+
+
+TABLE_BUILDERS.append(_co_lead_tables)
 
 
 def co_leads_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plan = resolve_plan(ix_plans(ix), p["plan"])
     chain = check_chain(ix.chain_names, p["industry"])
-    return _pair_rows(_co_leads_table(ix, plan, chain))
+    if plan is not None:
+        return _pair_rows(_co_leads_table(ix, plan, chain))
+    tables: dict[str | None, list[Row]] = ix.tables["co-leads"]
+    if chain is not None:
+        rows = tables.get(chain, [])
+    else:  # the chains in name order, then the tasks naming none: _pair_rows' order
+        rows = [r for c in sorted(c for c in tables if c is not None) for r in tables[c]] + tables.get(None, [])
+    return [{**r, "tasks": list(r["tasks"])} for r in rows]
 
 
 def co_leads_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:

@@ -50,6 +50,8 @@ class TaskRow(NamedTuple):
     owners: tuple[str, ...] = ()  # its leads, else the nearest ancestor's (see `owners`)
     enterprises: tuple[str, ...] = ()
     institutes: tuple[str, ...] = ()
+    #: (place, name, name) of each pair of its leads, the names in order; place: the first lead's
+    lead_pairs: tuple[tuple[str, str, str], ...] = ()
 
 
 class PlanRow(NamedTuple):

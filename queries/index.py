@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any, NamedTuple
 
 import networkx as nx
@@ -20,6 +21,10 @@ import networkx as nx
 from queries.facts import PlanRow, TargetRow, TaskRow, target_row, task_label
 
 Attrs = dict[str, Any]
+
+#: what query modules add to every index as it is built (e.g. queries.chains: the co-lead pairs
+#: of every chain), so that their first calls copy rows instead of computing them
+TABLE_BUILDERS: list[Callable[[Index], None]] = []
 
 
 @dataclass
@@ -54,7 +59,9 @@ class Index:
     phase_rows: list[tuple[str, str, int, Any, Any, Any]] = field(default_factory=list)
     #: every loaded plan with its counts, in `plan_list` order
     plan_rows: list[PlanRow] = field(default_factory=list)
-    #: per-query memo (e.g. the co-lead table), valid as long as the index is
+    #: the query modules' own per-version tables (TABLE_BUILDERS), by name
+    tables: dict[str, Any] = field(default_factory=dict)
+    #: per-query memo (answers), valid as long as the index is
     memo: dict[Any, Any] = field(default_factory=dict)
 
     def loaded_plans(self) -> list[str]:
@@ -163,6 +170,8 @@ def build_index(g: nx.MultiDiGraph) -> Index:
         phs.sort(key=lambda a: a.get("order", 0))
     ix.implements.sort()
     _build_rows(ix, raw)
+    for build in TABLE_BUILDERS:
+        build(ix)
     return ix
 
 
@@ -182,6 +191,10 @@ def _owners(leads: dict[str, tuple[str, ...]], parent: dict[str, str | None]) ->
         if cur is not None:
             out.setdefault(cur, found)
     return out
+
+
+def _pair(place: str, a: str, b: str) -> tuple[str, str, str]:
+    return (place, a, b) if a <= b else (place, b, a)
 
 
 def _build_rows(ix: Index, raw: _Raw) -> None:
@@ -218,6 +231,8 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
                 a.level, a.deadline, numbers.get(parent) if parent else None,
                 tuple(raw.targets[g].text for g in raw.targets_of.get(t, empty)),
                 owner[t], tuple(raw.enterprises.get(t, empty)), tuple(raw.institutes.get(t, empty)),
+                tuple(_pair(ix.dept_place[d1], names[d1], names[d2]) for d1, d2 in combinations(lids, 2))
+                if len(lids) > 1 else (),
             )
             rows.append(r)
             ix.row[t] = r
