@@ -248,6 +248,37 @@ def test_index_is_reused_until_the_store_changes(seed_store, seed_extract):
     assert index_of(seed_store.graph()) is not first
 
 
+def test_prepare_builds_the_index_before_any_query(seed_store):
+    """What the API server calls at startup, before gc.freeze(): the index and the per-version
+    tables exist before the first question."""
+    from queries.index import _CACHE
+
+    graph = seed_store.graph()
+    assert graph not in _CACHE
+    queries.prepare(seed_store)
+    assert graph in _CACHE
+    assert "乳业" in _CACHE[graph].tables["co-leads"]
+
+
+def test_index_rows_carry_owners_and_lead_pairs(embedded_store, seed_extract):
+    """A sub-task without leads answers through its nearest led ancestor; each pair of a task's
+    leads is kept once, names in order."""
+    ex = seed_extract.model_copy(deep=True)
+    by_id = {t.id: t for t in ex.tasks}
+    subs = [t for t in ex.tasks if t.parent and by_id[t.parent].lead]
+    for t in subs:
+        t.lead = []
+    embedded_store.load(ex)
+    ix = index_of(embedded_store.graph())
+    unled = [t for t in ix.rows if not t.leads and t.owners]
+    assert len(unled) == len(subs) > 0
+    for t in unled:
+        assert t.parent is not None and t.owners == ix.row[t.parent].leads
+    six = next(t for t in ix.rows if t.number == "(6)")
+    assert len(six.lead_pairs) == len(six.leads) * (len(six.leads) - 1) // 2 >= 1
+    assert all(a <= b for _, a, b in six.lead_pairs)
+
+
 def test_path_is_the_first_shortest_path_by_ids(seed_store):
     """The search that stops at the first layer reaching a source finds networkx's first
     shortest path, on the department-task graph of the seed."""
