@@ -3,11 +3,11 @@
 Readers of the embedded store hold a graph version and the query layer caches per graph object,
 so a published graph must never change. Copying the whole graph for every document made loading
 one plan cost O(store). A `Draft` instead starts from a new MultiDiGraph whose three top-level
-dicts (nodes, successors, predecessors) are shallow copies of the base's — a pointer copy, ~1 ms
-per 100k nodes — and copies an inner dict only the first time the edit touches it: a node's
-attributes, a node's neighbour map, the key map of one (u, v) pair. Everything else stays shared
-with the base, which is never written to. Dropping a draft leaves the base as it was, so a failed
-write needs no undo.
+dicts (nodes, successors, predecessors) are shallow copies of the base's (three hash tables
+cloned, ~20 ms at 100k tasks: the one part of a write that grows with the store) and copies an
+inner dict only the first time the edit touches it: a node's attributes, a node's neighbour map,
+the key map of one (u, v) pair. Everything else stays shared with the base, which is never
+written to. Dropping a draft leaves the base as it was, so a failed write needs no undo.
 
 A plan's facts are found from its Plan node by following the relations the plan asserted (every
 relation carries its `plan`; see `footprint`), so replacing or dropping a plan costs about the
@@ -77,10 +77,12 @@ class Draft:
     def __init__(self, base: nx.MultiDiGraph) -> None:
         g = nx.MultiDiGraph()
         g.graph.update(base.graph)
-        # the setters reset networkx's cached views; the dicts are shallow copies of the base's
-        g._node = dict(base._node)
-        g._adj = dict(base._succ)
-        g._pred = dict(base._pred)
+        # The setters reset networkx's cached views; the dicts are shallow copies of the base's.
+        # dict.copy(), not dict(): it clones the hash table even when deleted nodes left holes in
+        # it, where dict() re-inserts every key (at 100k tasks: ~20 ms against ~120 ms a dict).
+        g._node = base._node.copy()
+        g._adj = base._succ.copy()
+        g._pred = base._pred.copy()
         self.g = g
         self._own_attrs: set[str] = set()
         self._own_succ: set[str] = set()
