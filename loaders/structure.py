@@ -124,9 +124,12 @@ def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int 
     return heads
 
 
-#: _HEADING_RE for a whole text (re.M): its blanks never cross a line end, so a match at a line's
-#: start is the match _HEADING_RE finds in that line alone
+#: _HEADING_RE for a whole text: its blanks never cross a line end, so a match at a line's start
+#: is the match _HEADING_RE finds in that line alone. _HEADING_AFTER_NL starts with the line end
+#: before the line instead of ^: a regex that starts with a fixed character is scanned many times
+#: faster (^ is tried at every position).
 _HEADING_LINE = re.compile(_HEADING_RE.pattern.replace(r"\s", r"[^\S\n]"), re.M)
+_HEADING_AFTER_NL = re.compile("\n" + _HEADING_RE.pattern.removeprefix("^").replace(r"\s", r"[^\S\n]"))
 
 
 def _scan_headings(lines: list[Line], text: str, skip_until: int) -> list[Heading]:
@@ -135,9 +138,11 @@ def _scan_headings(lines: list[Line], text: str, skip_until: int) -> list[Headin
     if k == len(lines):
         return heads
     last = lines[k].start
-    for m in _HEADING_LINE.finditer(text, last):
-        k += text.count("\n", last, m.start())  # the line the match starts
-        last = m.start()
+    first = _HEADING_LINE.match(text, last)
+    found = _HEADING_AFTER_NL.finditer(text, last)  # each match starts at the line end before its line
+    for m, at in ([(first, last)] if first else []) + [(m, m.start() + 1) for m in found]:
+        k += text.count("\n", last, at)  # the line the match is in
+        last = at
         ln = lines[k]
         t = ln.text
         if t.lstrip()[:1] not in _STARTS:  # as in detect_headings: \d is more than 0-9
