@@ -128,7 +128,7 @@ def extract_text(
         skip = [(a.start - n.start, a.end - n.start) for a in n.annotations]
         skip.append((0, n.body_start - n.start))  # the heading's own number (① reads as 1)
         plain = _blank(own, skip)
-        inds = tax.find(plain)
+        ind_terms = tax.terms_in(plain)
         if entity_at.within(n.start, n.end):
             ent_names = [c for _, c, _ in ents.find(plain)] + [
                 ents.terms.get(x, x) for x in lexicon.pattern_names(plain, "enterprise")]
@@ -145,8 +145,8 @@ def extract_text(
             id=path_of[i], number=n.number, path=n.path, parent=path_of.get(parent) if parent is not None else None,
             level=n.level, title=n.title, text=own, lead=lead, support=support,
             persons=_unique(n.roles.persons),
-            industries=_unique([t for t, _, _ in inds]) if inds else [],
-            chains=_unique([c for _, c, _ in inds]) if inds else [],
+            industries=_unique(ind_terms),
+            chains=_unique([tax.terms[t] for t in ind_terms]) if ind_terms else [],
             enterprises=_dedupe_names(ent_names), partners=_dedupe_names(part_names),
             deadline=deadline, span=(n.start, n.end),
             annotation=("; ".join([norm[a.start: a.end] for a in n.annotations]) or None) if n.annotations else None,

@@ -90,6 +90,10 @@ class Lexicon:
     terms: dict[str, str]
     regex: re.Pattern[str]
 
+    def terms_in(self, text: str) -> list[str]:
+        """The terms as written of find(text), without building its tuples."""
+        return self.regex.findall(text)
+
     def find(self, text: str) -> list[tuple[str, str, int]]:
         """(term as written, canonical, offset) for each non-overlapping match."""
         return [(m.group(0), self.terms[m.group(0)], m.start()) for m in self.regex.finditer(text)]
