@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -62,13 +63,24 @@ def with_batch(store: BoltStore, rows: int) -> None:
     store.dialect = type(f"{base.__name__}Rows{rows}", (base,), {"max_rows": rows})(store.dialect.server)
 
 
-def timed_load(store: BoltStore, docs: list[PlanExtract]) -> tuple[float, float]:
-    """(wall, client CPU) seconds to load `docs` into an emptied graph."""
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) a local process has used so far; 0 when not known."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_load(store: BoltStore, docs: list[PlanExtract], server_pid: int | None = None) -> tuple[float, float, float]:
+    """(wall, client CPU, server CPU) seconds to load `docs` into an emptied graph."""
     store.reset()
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0, s0 = time.perf_counter(), time.process_time(), process_cpu(server_pid)
     for d in docs:
         store.load(d)
-    return time.perf_counter() - t0, time.process_time() - c0
+    return time.perf_counter() - t0, time.process_time() - c0, process_cpu(server_pid) - s0
 
 
 def statements_per_load(store: BoltStore, docs: list[PlanExtract]) -> int:
@@ -91,7 +103,9 @@ def statements_per_load(store: BoltStore, docs: list[PlanExtract]) -> int:
     return sent
 
 
-def run(uri: str, repeat: int, large_tasks: int) -> dict[str, Any]:
+def run(uri: str, repeat: int, large_tasks: int, server_pid: int | None = None) -> dict[str, Any]:
+    """The figures; with `server_pid` (a server on this machine) also its CPU time per load, and
+    a CPU-time ratio (client + server), steadier than wall time on a loaded machine."""
     docs = documents()
     big = large_plan(docs, large_tasks)
     store = BoltStore.connect(uri)
@@ -104,20 +118,24 @@ def run(uri: str, repeat: int, large_tasks: int) -> dict[str, Any]:
             sizes = sorted({1, 10, 100, 1000, default_rows} - {b for b in (10, 100, 1000) if b > default_rows})
             walls: dict[int, list[float]] = {b: [] for b in sizes}
             cpus: dict[int, list[float]] = {b: [] for b in sizes}
+            server: dict[int, list[float]] = {b: [] for b in sizes}
             statements: dict[int, int] = {}
             # rounds over every batch size, so a burst of other load on the machine hits all alike
             for _ in range(repeat):
                 for batch in sizes:
                     with_batch(store, batch)
-                    wall, cpu = timed_load(store, workload)
+                    wall, cpu, server_cpu = timed_load(store, workload, server_pid)
                     walls[batch].append(wall)
                     cpus[batch].append(cpu)
+                    server[batch].append(server_cpu)
             for batch in sizes:
                 with_batch(store, batch)
                 statements[batch] = statements_per_load(store, workload)
             results = [
                 {"batch_rows": b, "seconds": round(statistics.median(walls[b]), 4),
-                 "client_cpu_seconds": round(statistics.median(cpus[b]), 4), "statements": statements[b],
+                 "client_cpu_seconds": round(statistics.median(cpus[b]), 4),
+                 **({"server_cpu_seconds": round(statistics.median(server[b]), 4)} if server_pid else {}),
+                 "statements": statements[b],
                  "rows_per_second": round(rows / statistics.median(walls[b]))}
                 for b in sizes
             ]
@@ -128,6 +146,9 @@ def run(uri: str, repeat: int, large_tasks: int) -> dict[str, Any]:
                 "relations": sum(len(r.relations) for r in recs), "runs": results,
                 "speedup_batched_vs_per_row": round(per_row / batched, 1),
             }
+            if server_pid:
+                total = [r["client_cpu_seconds"] + r["server_cpu_seconds"] for r in (results[0], results[-1])]
+                out[name]["speedup_cpu_batched_vs_per_row"] = round(total[0] / total[1], 1)
         store.reset()
     finally:
         store.close()
@@ -152,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         uri = server.uri
     try:
-        print(json.dumps(run(uri, args.repeat, args.large_tasks), ensure_ascii=False, indent=2))
+        pid = server.process.pid if server is not None else None
+        print(json.dumps(run(uri, args.repeat, args.large_tasks, pid), ensure_ascii=False, indent=2))
     except Exception:
         if server is not None and not server.alive():  # the server's own account of its death
             print(f"FalkorDB exited ({server.process.returncode}); log tail:\n{server.log()[-4000:]}",
