@@ -197,25 +197,48 @@ def _pair(place: str, a: str, b: str) -> tuple[str, str, str]:
     return (place, a, b) if a <= b else (place, b, a)
 
 
+def _copier() -> Callable[[Any], Any]:
+    """own(value): a fresh copy of a string, one per distinct text, anything else as it is.
+
+    The graph's strings lie wherever unpickling put them, a few to a page of a 1 GB heap; a
+    row that points at them costs a cache and TLB miss per value each time it is read, copied
+    or walked by the collector. The rows' own copies are allocated together with the rows."""
+    seen: dict[str, str] = {}
+
+    def own(v: Any) -> Any:
+        if type(v) is not str or len(v) < 2:
+            return v
+        c = seen.get(v)
+        if c is None:
+            c = seen[v] = (v + " ")[:-1]
+        return c
+
+    return own
+
+
 def _build_rows(ix: Index, raw: _Raw) -> None:
     """The compact tables of queries.facts: one pass over the loaded plans' tasks in answer order,
     so the rows sit together in memory and no query re-derives them."""
+    own = _copier()
     loaded = sorted((p for p, a in ix.plans.items() if a.get("loaded")),
                     key=lambda p: (ix.plans[p].get("title") or "", p))
-    ix.plan_list = [(p, ix.plans[p].get("title", "")) for p in loaded]
-    ix.dept_name = {d: a.get("name", "") for d, a in ix.depts.items()}
-    ix.dept_place = {d: a.get("place") or "-" for d, a in ix.depts.items()}
+    ix.plan_list = [(p, own(ix.plans[p].get("title", ""))) for p in loaded]
+    ix.dept_name = {d: own(a.get("name", "")) for d, a in ix.depts.items()}
+    ix.dept_place = {d: own(a.get("place") or "-") for d, a in ix.depts.items()}
     names = ix.dept_name
+    for gid, x in raw.targets.items():
+        raw.targets[gid] = x._replace(text=own(x.text), unit=own(x.unit), comparator=own(x.comparator),
+                                    deadline=own(x.deadline), cadence=own(x.cadence))
     empty: tuple[str, ...] = ()
     # first the leads of every task: a task's owners may be an ancestor's leads
     tids = [t for p in loaded for t in ix.tasks_of_plan.get(p, [])]
     lead_names = {t: tuple(names[d] for d in raw.leads.get(t, empty)) for t in tids}
     owner = _owners(lead_names, {t: raw.tasks[t].parent for t in tids})
-    numbers = {t: raw.tasks[t].number for t in tids}
+    numbers = {t: own(raw.tasks[t].number) for t in tids}
     dept_count: dict[str, int] = {}
     for p in loaded:
         pa = ix.plans[p]
-        title, place = pa.get("title") or "", pa.get("place") or "-"
+        title, place = own(pa.get("title") or ""), own(pa.get("place") or "-")
         rows = ix.rows_of_plan[p] = []
         depts: set[str] = set()
         for t in ix.tasks_of_plan.get(p, []):
@@ -226,11 +249,11 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
             parent = a.parent
             r = TaskRow(
                 p, title, t, parent, a.order, task_label(a.number, a.title),
-                lead_names[t], raw.children.get(t, 0), tuple(raw.chains.get(t, empty)),
-                lids, sids, tuple(names[d] for d in sids), place, a.number, a.title, a.path,
-                a.level, a.deadline, numbers.get(parent) if parent else None,
+                lead_names[t], raw.children.get(t, 0), tuple(map(own, raw.chains.get(t, empty))),
+                lids, sids, tuple(names[d] for d in sids), place, numbers[t], own(a.title), own(a.path),
+                a.level, own(a.deadline), numbers.get(parent) if parent else None,
                 tuple(raw.targets[g].text for g in raw.targets_of.get(t, empty)),
-                owner[t], tuple(raw.enterprises.get(t, empty)), tuple(raw.institutes.get(t, empty)),
+                owner[t], tuple(map(own, raw.enterprises.get(t, empty))), tuple(map(own, raw.institutes.get(t, empty))),
                 tuple(_pair(ix.dept_place[d1], names[d1], names[d2]) for d1, d2 in combinations(lids, 2))
                 if len(lids) > 1 else (),
             )
@@ -246,8 +269,8 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
                 ix.partnered.append(r)
         ix.rows.extend(rows)
         dept_count[p] = len(depts)
-    phases = [(p, ix.plans[p].get("title", ""), f.get("order", 0), f.get("name"), f.get("start"), f.get("end"))
-              for p in loaded for f in ix.phases_of.get(p, [])]
+    phases = [(p, own(ix.plans[p].get("title", "")), f.get("order", 0), own(f.get("name")), own(f.get("start")),
+               own(f.get("end"))) for p in loaded for f in ix.phases_of.get(p, [])]
     ix.phase_rows = sorted(phases, key=lambda f: (f[1], f[2], f[3] or ""))
     ix.target_rows = sorted((g._replace(row=ix.row.get(g.task or "")) for g in raw.targets.values()),
                             key=lambda g: (g.plan, g.order, g.text))
@@ -255,12 +278,13 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
         ix.target_rows_of_plan.setdefault(g.plan, []).append(g)
     higher: dict[str, list[str]] = {}
     for lower, upper in ix.implements:
-        higher.setdefault(lower, []).append(ix.plans[upper].get("title", ""))
+        higher.setdefault(lower, []).append(own(ix.plans[upper].get("title", "")))
     for p in loaded:
         pa = ix.plans[p]
         ix.plan_rows.append(PlanRow(
-            p, pa.get("title", ""), pa.get("issuer"), pa.get("doc_number"), pa.get("issued_date"),
-            pa.get("period_start"), pa.get("period_end"), pa.get("place"), pa.get("level"),
+            own(p), own(pa.get("title", "")), own(pa.get("issuer")), own(pa.get("doc_number")),
+            own(pa.get("issued_date")), own(pa.get("period_start")), own(pa.get("period_end")), own(pa.get("place")),
+            own(pa.get("level")),
             tuple(sorted(higher.get(p, ()))), len(ix.tasks_of_plan.get(p, ())), dept_count[p],
             len(ix.target_rows_of_plan.get(p, ())), len(ix.phases_of.get(p, ()))))
 
