@@ -122,7 +122,7 @@ _MEMO_ROWS = 256  # answers kept per graph version; the index goes when the grap
 #: held lists. Tuples of strings and numbers are immutable (no caller can change the next
 #: caller's answer) and the garbage collector stops tracking them, so kept answers cost later
 #: full collections nothing; whole columns convert at C speed.
-Frozen = tuple[tuple[tuple[Any, ...], ...], frozenset[int]]
+Frozen = tuple[tuple[tuple[Any, ...], ...], dict[int, bool]]  # columns; list column -> lists only
 
 
 def _memoised(spec: QuerySpec, ix: Index, bound: dict[str, Any]) -> Frozen:
@@ -145,9 +145,13 @@ def _frozen(columns: list[str], rows: list[Row]) -> Frozen:
     except KeyError:  # a row without some column reads None there, as the Bolt rows do
         values = [tuple(r.get(c) for c in columns) for r in rows]
     cols: list[tuple[Any, ...]] = list(zip(*values, strict=True)) if values else [() for _ in columns]
-    listed = frozenset(i for i, col in enumerate(cols) if list in set(map(type, col)))
-    for i in listed:
-        cols[i] = tuple(tuple(v) if type(v) is list else v for v in cols[i])
+    listed: dict[int, bool] = {}
+    for i, col in enumerate(cols):
+        types = set(map(type, col))
+        if list in types:
+            # a column of lists only converts at C speed, both ways
+            listed[i] = pure = types == {list}
+            cols[i] = tuple(map(tuple, col)) if pure else tuple(tuple(v) if type(v) is list else v for v in col)
     return tuple(cols), listed
 
 
@@ -156,8 +160,8 @@ def _unfrozen(columns: list[str], frozen: Frozen) -> list[Row]:
     cols, listed = frozen
     if not cols or not cols[0]:
         return []
-    fresh = [[list(v) if type(v) is tuple else v for v in col] if i in listed else col
-             for i, col in enumerate(cols)]
+    fresh = [col if i not in listed else list(map(list, col)) if listed[i] else
+             [list(v) if type(v) is tuple else v for v in col] for i, col in enumerate(cols)]
     return [dict(zip(columns, values, strict=True)) for values in zip(*fresh, strict=True)]
 
 
