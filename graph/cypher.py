@@ -51,6 +51,16 @@ def create_nodes(label: str) -> str:
     return f"UNWIND $rows AS r CREATE (n:{ident(label)}) SET n = r, n += $shared"
 
 
+def create_nodes_from(rtype: str, src_label: str | None, label: str) -> str:
+    """New nodes of one label, each with the one new relation of type `rtype` that points at it:
+    rows are {src, n: the node's props, e: the relation's}, less `$shared.n` / `$shared.e`."""
+    return (
+        f"UNWIND $rows AS r MERGE {_endpoint('a', 'src', src_label)} "
+        f"CREATE (a)-[e:{ident(rtype)}]->(n:{ident(label)}) "
+        "SET n = r.n, n += $shared.n, e = r.e, e += $shared.e"
+    )
+
+
 #: A plan named by another plan (《…》) but not loaded itself: never overwrites a loaded plan's title.
 MERGE_PLAN_REFERENCES = (
     "UNWIND $rows AS r MERGE (n:`Plan` {id: r.id}) "
