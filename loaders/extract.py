@@ -43,7 +43,7 @@ from loaders.roles import FIRST_IS_LEAD_RE, Annotation, find_annotations, parse_
 from loaders.rules import document_rules
 from loaders.structure import circled_lines, detect_headings, nest, split_lines
 from loaders.tables import find_text_tables
-from loaders.targets import find_targets, number_runs
+from loaders.targets import find_targets
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GOAL_TITLE = re.compile(r"目标")
@@ -113,9 +113,6 @@ def extract_text(
     # enterprises and partners are rare: one scan of the document finds where they (or a 公司 / 大学 …
     # a name pattern ends in) occur, and only the tasks there are scanned for them
     entity_at = lexicon.entity_occurrences(norm)
-    # a node's text can hold a quantity only where a scan of the whole document finds a numeral run:
-    # a node starts on a line of its own, and a run that ends its text is followed by no unit
-    numerals = number_runs(norm)
     written: dict[str, list[str]] = {}
     tasks: list[TaskExtract] = []
     targets: list[TargetExtract] = []
@@ -154,8 +151,7 @@ def extract_text(
             deadline=deadline, span=(n.start, n.end),
             annotation=("; ".join([norm[a.start: a.end] for a in n.annotations]) or None) if n.annotations else None,
         ))
-        for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip) \
-                if numerals.within(n.start, n.end) else ():
+        for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
             targets.append(_target(t, path_of[i], len(targets)))
     task_set = set(task_idx)
     first = min([n.start for n in nodes] + [len(norm)])
@@ -164,8 +160,7 @@ def extract_text(
     phase_titles = _titles_matching(PHASE_SECTION, nodes)
     for i, n in enumerate(nodes):
         if i not in task_set and not n.children and (i if n.parent is None else n.parent) not in phase_titles:
-            for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year) \
-                    if numerals.within(n.start, n.end) else ():
+            for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
                 targets.append(_target(t, None, len(targets)))
     for t in indicator_targets(lines) if "指标" in norm else ():  # 主要发展指标 tables: one target per indicator and year
         targets.append(_target(t, None, len(targets)))

@@ -11,8 +11,6 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from loaders.lexicon import Occurrences
-
 CN_NUM = "零〇一二两三四五六七八九十百千"
 _CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_MUL = {"十": 10, "百": 100, "千": 1000}
@@ -45,12 +43,6 @@ _NUM_RUN = re.compile(
     rf"[\d{CN_NUM}](?<![\d{CN_NUM}][\d{CN_NUM}])[\d{CN_NUM}]*+"
     r"(?=[" + "".join(re.escape(c) for c in sorted(_AFTER_NUMBER)) + r" ]|\Z)"
 )
-
-
-def number_runs(text: str) -> Occurrences:
-    """Where the numeral runs quantities() starts from are in `text`: quantities(part) is empty
-    for a part of it that starts after a line end (or at its start) and holds none of them."""
-    return Occurrences(_NUM_RUN, text)
 
 
 def quantities(text: str) -> list[re.Match[str]]:

@@ -177,21 +177,3 @@ def test_heading_scan_of_the_whole_text_finds_the_per_line_headings() -> None:
             slow = detect_headings(lines, {}, skip)
             fast = detect_headings(lines, {}, skip, text)
             assert [vars(h) for h in fast] == [vars(h) for h in slow], text
-
-
-def test_number_runs_rule_out_only_parts_without_a_quantity() -> None:
-    """A node's text (starting on a line of its own) is scanned for targets only where a scan of
-    the whole document found a numeral run."""
-    from loaders.targets import number_runs, quantities
-
-    rng = random.Random(17)
-    bits = ["1", "20", "3.5", "一", "十", "百", "千", "个", "家", "万", "亿元", "年", " ", "第", "至", "-", "余", "建成",
-            "\n", "\n", "2025年", "达到", "一体化", "kW", "。"]
-    for _ in range(3000):
-        text = "".join(rng.choice(bits) for _ in range(rng.randrange(1, 30)))
-        runs = number_runs(text)
-        starts = [0] + [k + 1 for k, c in enumerate(text) if c == "\n"]
-        for a in starts:
-            for b in range(a, len(text) + 1):
-                if not runs.within(a, b):
-                    assert quantities(text[a:b]) == [], (text, a, b)
