@@ -418,6 +418,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             r.deadline = dm.group(0) if dm else None
         found.append(Annotation(offset + start, offset + m.end(), r))
         taken.append((start, m.end()))
+    has_roles = bool(found)  # a bracket is kept only with roles; a keyed line may hold a deadline alone
     # keyed text outside brackets: from the first key to the end of its line, lines chained
     taken.sort()
     # keys outside the brackets already read: only when some colon lies outside them
@@ -441,11 +442,12 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
             j += 1
         r = parse_keyed(text[s:e], reg)
         if not r.empty() or r.deadline:
+            has_roles = has_roles or not r.empty()
             found.append(Annotation(offset + s, offset + e, r))
             taken.append((s, e))
         i = j
     taken.sort()
-    if all(a.roles.empty() for a in found) and TRIGGER_RE.search(text):
+    if not has_roles and TRIGGER_RE.search(text):
         for sent in _sentences(text):
             a, b = sent
             if _in(taken, a) or not TRIGGER_RE.search(text, a, b):
