@@ -50,7 +50,7 @@ class Index:
     involving: list[TaskRow] = field(default_factory=list)  # the rows naming an enterprise
     partnered: list[TaskRow] = field(default_factory=list)  # the rows naming a research partner
     rows_of_chain: dict[str, list[TaskRow]] = field(default_factory=dict)
-    #: every target, by plan id, order, text
+    #: every target, by plan title, plan id, order, text
     target_rows: list[TargetRow] = field(default_factory=list)
     target_rows_of_plan: dict[str, list[TargetRow]] = field(default_factory=dict)
     dept_name: dict[str, str] = field(default_factory=dict)
@@ -272,8 +272,11 @@ def _build_rows(ix: Index, raw: _Raw) -> None:
     phases = [(p, own(ix.plans[p].get("title", "")), f.get("order", 0), own(f.get("name")), own(f.get("start")),
                own(f.get("end"))) for p in loaded for f in ix.phases_of.get(p, [])]
     ix.phase_rows = sorted(phases, key=lambda f: (f[1], f[2], f[3] or ""))
+    # in the order targets and gaps answer in (plan title, plan, order, text), so their final
+    # sorts meet sorted input
+    title_of = dict(ix.plan_list)
     ix.target_rows = sorted((g._replace(row=ix.row.get(g.task or "")) for g in raw.targets.values()),
-                            key=lambda g: (g.plan, g.order, g.text))
+                            key=lambda g: (title_of.get(g.plan, g.plan), g.plan, g.order, g.text))
     for g in ix.target_rows:
         ix.target_rows_of_plan.setdefault(g.plan, []).append(g)
     higher: dict[str, list[str]] = {}

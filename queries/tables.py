@@ -52,7 +52,7 @@ def bolt_tasks(read: Reader, plan: str | None) -> list[TaskRow]:
 
 
 def ix_targets(ix: Index, plan: str | None) -> list[TargetRow]:
-    """The index's target rows, sorted by plan, order, text (shared: read, don't mutate)."""
+    """The index's target rows, by plan title, plan, order, text (shared: read, don't mutate)."""
     return ix.target_rows if plan is None else ix.target_rows_of_plan.get(plan, [])
 
 
