@@ -5,11 +5,12 @@
 >>> get("nope")
 Traceback (most recent call last):
 ...
-graph.errors.UnknownQuery: unknown query 'nope'; valid: co-leads, compare, department, enterprises, gaps, industry-leads, institutes, leaders, lineage, overlaps, partners, path, phases, plans, targets, workload
+graph.errors.UnknownQuery: unknown query 'nope'; valid: co-leads, compare, department, enterprises, gaps, industry-leads, institutes, leaders, lineage, overlaps, partners, path, phases, plans, targets, tasks, workload
 
 Python API: `run(store, name, params)` -> QueryResult (the `plankg ask --json` body);
 `ask(name, **params)` -> rows as dicts; `ask_frame(...)` -> a pandas DataFrame;
-`coresponsibility_graph(store)` -> the department network as a NetworkX graph.
+`coresponsibility_graph(store)` -> the department network as a NetworkX graph;
+`prepare(store)` builds the embedded store's query index now (a server, before gc.freeze()).
 """
 
 from __future__ import annotations
