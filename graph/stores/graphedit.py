@@ -217,5 +217,9 @@ class Draft:
                 attrs.update(props, aliases=merged)
             else:
                 self._attrs(nid).update(props, label=label)
+        # one string object per id: pickle writes an object it has seen as a 2-byte reference
+        same = {nid: nid for nid, _, _ in nodes}
         for rtype, src, dst, key, props in rels:
-            self.add_edge(src, dst, key, {"type": rtype, **props})
+            # the relation keys of a plan repeat too (type|plan)
+            self.add_edge(same.get(src, src), same.get(dst, dst), same.setdefault(key, key),
+                          {"type": rtype, **props})
