@@ -134,7 +134,9 @@ async def _extract(name: str, data: bytes) -> Any:
     try:
         return await _threaded(extract_bytes, data, name)
     except ParseError as e:
-        raise ApiError(422, "unreadable_document", f"{name}: {e}") from e
+        # the loader's messages usually start with the document's name already
+        message = str(e) if str(e).startswith(name) else f"{name}: {e}"
+        raise ApiError(422, "unreadable_document", message) from e
 
 
 def _loaded(result: LoadResult) -> dict[str, Any]:
