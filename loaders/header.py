@@ -210,6 +210,7 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
     # no stated period: from the issue year to the year its goals name (到2025年)
     issue = int(h.issued_date[:4]) if h.issued_date else None
     goals = [int(y) for y in _GOAL_YEAR.findall(text[h.body_start:])]
+    goals += [int(y) for y in _GOAL_OPEN.findall(text[h.body_start:])]
     goals = [y for y in goals if issue is None or issue <= y <= issue + 10]
     if goals:
         return (str(issue) if issue else None), str(max(goals))
@@ -217,6 +218,8 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
 
 
 _GOAL_YEAR = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
+#: a goals chapter opening with its year (工作目标 / 2024年,全县…): the year the goals are for
+_GOAL_OPEN = re.compile(r"目标[^\S\n]*\n\s*((?:19|20)\d{2})年(?:底)?[,:]")
 
 
 # ---- phases -----------------------------------------------------------------------------------

@@ -150,6 +150,7 @@ def add_rows(nodes: list[Node], rows: list[TableRow]) -> None:
     """Table rows become tasks under the heading whose section holds them (top level when the
     table has its own title or sits in an attachment)."""
     n_heads = len(nodes)
+    groups: dict[int, int] = {}  # group row start -> its node
     for row in rows:
         parent = None
         for k, n in enumerate(nodes[:n_heads]):
@@ -161,6 +162,8 @@ def add_rows(nodes: list[Node], rows: list[TableRow]) -> None:
             holder.end = max(holder.start, min(holder.end, row.table_start - 1))
             if row.detached:
                 parent = None
+        if row.group is not None:
+            parent = _group_node(nodes, n_heads, groups, row.group, parent)
         base = nodes[parent] if parent is not None else None
         idx = len(nodes)
         node = Node(
@@ -172,6 +175,28 @@ def add_rows(nodes: list[Node], rows: list[TableRow]) -> None:
         nodes.append(node)
         if base is not None:
             base.children.append(idx)
+
+
+def _group_node(nodes: list[Node], n_heads: int, groups: dict[int, int],
+                group: tuple[int, int, str, str], parent: int | None) -> int:
+    """The node of a table's group row ((一)设备更新行动 spanning the columns): the heading read on
+    its line when it stands alone (HTML, docx), else a node made for it under the table's section."""
+    start, end, number, title = group
+    if start in groups:
+        return groups[start]
+    for k, n in enumerate(nodes[:n_heads]):
+        if n.start == start:
+            n.end = min(n.end, end)  # its own text is its line; the rows below are its children
+            groups[start] = k
+            return k
+    base = nodes[parent] if parent is not None else None
+    idx = len(nodes)
+    nodes.append(Node((base.path if base else "") + number, number, (base.level if base else 0) + 1,
+                      title, start, end, end, parent, [], section=base.section if base else ""))
+    if base is not None:
+        base.children.append(idx)
+    groups[start] = idx
+    return idx
 
 
 def select_tasks(nodes: list[Node]) -> list[int]:

@@ -33,6 +33,8 @@ _ROW_NO = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
 _DEADLINE_CELL = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
 _TABLE_TITLE = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
+#: a group row: one cell (a colspan over the table, or the rest empty) numbered (一) or 一、
+_GROUP_ROW = re.compile(r"^\s*(\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)\s*(\S.{0,40})$")
 
 
 @dataclass
@@ -46,6 +48,8 @@ class TableRow:
     roles: Roles
     role_spans: list[tuple[int, int]] = field(default_factory=list)
     detached: bool = False
+    #: the group row above this one ((一)设备更新行动 spanning the table): (start, end, number, title)
+    group: tuple[int, int, str, str] | None = None
 
 
 def column_kind(cell: str) -> str | None:
@@ -176,6 +180,7 @@ def _delimited(lines: list[Line], i: int, kinds: list[str], reg: Registry, table
     header = lines[i]
     detached = _detached(lines, i)
     rows: list[TableRow] = []
+    group: tuple[int, int, str, str] | None = None
     j = i + 1
     while j < len(lines):
         ln = lines[j]
@@ -184,12 +189,19 @@ def _delimited(lines: list[Line], i: int, kinds: list[str], reg: Registry, table
             j += 1
             continue
         cells = split_cells(ln.text)
+        if cells and not any(cells[1:]) and (g := _GROUP_ROW.match(cells[0])) and j + 1 < len(lines) \
+                and _ROW_NO.match((split_cells(lines[j + 1].text) or ["-"])[0]):
+            # (一)设备更新行动 across the table: a task group over the numbered rows below it
+            group = (ln.start, ln.end, g.group(1), g.group(2).strip().rstrip("。;"))
+            j += 1
+            continue
         if not s or not cells or not _ROW_NO.match(cells[0]):
             break
         spans = _cell_spans(ln, cells)
         row = _row(cells, spans, kinds, reg, start=ln.start, end=ln.end, table_start=header.start,
                    table_no=table_no)
         row.detached = detached
+        row.group = group
         rows.append(row)
         j += 1
     return rows, max(j, i + 1)
@@ -313,7 +325,7 @@ def split_glued(name: str, reg: Registry) -> list[str]:
             continue
         if name[cur:k].endswith("银行"):
             continue
-        if _starts_body(name[k:], reg):
+        if _starts_body(name[k:], reg) and not _branch_of(name[k:], reg):
             out.append(name[cur:k])
             cur = k
     out.append(name[cur:])
@@ -321,7 +333,17 @@ def split_glued(name: str, reg: Registry) -> list[str]:
 
 
 def _has_glue(name: str, reg: Registry) -> bool:
-    return any(_GLUE_END.search(name[:k]) and _starts_body(name[k:], reg) for k in range(3, len(name) - 2))
+    return any(_GLUE_END.search(name[:k]) and _starts_body(name[k:], reg) and not _branch_of(name[k:], reg)
+               for k in range(3, len(name) - 2))
+
+
+_BRANCH = frozenset(("分局", "分行", "支行", "分公司", "支公司", "分中心", "分院", "分所", "分队", "支局", "分会"))
+
+
+def _branch_of(rest: str, reg: Registry) -> bool:
+    """长兴分局 after 湖州市生态环境局: a place and a branch word name a branch of the body before
+    it (湖州市生态环境局长兴分局 is one party), never a body of its own."""
+    return any(rest.startswith(p) and rest[len(p):] in _BRANCH for p in reg.places)
 
 
 _BODY_START = re.compile(r"^(?:[省市县区旗州盟](?!场|民|级|直属|委员)|各|有关|相关|团[市县区旗]委|人民银行|国网|国家电网|中国)")
