@@ -22,9 +22,11 @@ BASE_UNITS = (
     "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍", "株", "棵", "袋",
     "羽", "口", "眼", "块", "份", "册", "箱", "所学校", "艘", "架", "盏", "桩", "根", "单", "笔", "宗",
     "GWh", "MWh", "kWh", "GW", "MW", "kW", "TB", "PB", "Gbps", "Mbps", "学时", "课时", "场次", "轮", "分钟",
+    "小时",
 )
 #: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
-UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, BASE_UNITS)) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
+# longest first, so 场次 is not read as 场 (the alternation takes the first unit that matches)
+UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, sorted(BASE_UNITS, key=len, reverse=True))) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
 _QTY_BODY = (
     rf"(?P<v>{_NUM})(?:\s*(?:—|–|-|~|至|到)\s*(?P<v2>{_NUM}))?(?P<approx>余|多)?"
@@ -80,9 +82,17 @@ _OWN_TASKS_FIRST = frozenset("重主任措行举")
 _BOUND_THEN_NOUN = re.compile(r"(?:以上|以下)(?![,;。:、\s]|$)[\u4e00-\u9fff]")
 _ELIMINATE = re.compile(r"消除|取消|杜绝|淘汰|清理|关停")
 _POLICY = re.compile(r"给予|最高不超过|最高")
+#: a subsidy's cap (单个企业每年资助不超过50万元) or a planning norm (按每百户不少于30平方米配建): a rule
+#: for others' amounts, not a quantity the plan delivers
+_CAP = re.compile(r"(?:资助|补助|补贴|奖补|奖励|扶持)[^,;。]{0,6}(?:不超过|不高于|最多)|"
+                  r"(?:不超过|不高于)[^,;。]{0,6}(?:资助|补助|补贴|奖补|奖励)")
+_NORM = re.compile(r"按(?:照)?(?:每|人均|户均)")
+#: the year a sentence opens with (2024年,…;…): it governs the clauses after its semicolons too
+_OPENING_YEAR = re.compile(r"\s*(?:力争)?(?:到|至)?((?:19|20)\d{2})\s*年(?:底|末)?[,:]")
 _COMPARATOR_CHARS = re.compile(r"[不少低超突至高多控压降]")
 _REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
-_CADENCE_RE = re.compile(r"每年度|每年|年均|每季度|每半年|每月|每旬|每周|每日|每天|逐年")
+#: 年均 (an average over the period, like 日均) is no cadence: 年均增长20% is judged at the end
+_CADENCE_RE = re.compile(r"每年度|每年|每季度|每半年|每月|每旬|每周|每日|每天|逐年")
 _YEAR_END = re.compile(r"(?<![\d年])(?:年底前|年内|年底)")
 _RANGE_YEARS = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~)\s*((?:19|20)\d{2})\s*年")
 _MARKED_YEAR = re.compile(
@@ -176,8 +186,16 @@ def find_targets(
             cuts = [c.start() for c in _CLAUSE.finditer(text)]
             sents = [c.start() for c in _SENT_END.finditer(text)]
         c_start, c_end = _between(cuts, m.start(), m.end(), len(text))
-        if _POLICY.search(text, c_start, c_end):
+        if _POLICY.search(text, c_start, c_end) or _CAP.search(text, c_start, c_end):
             continue  # 给予10%补助, 最高不超过500万元: a policy's rate or cap, not a commitment
+        if _NORM.search(text, c_start, m.start()):
+            continue  # 按每百户不少于30平方米配建: a planning norm
+        if m.start() >= 2 and text[m.start() - 1] == "前" and text[m.start() - 2] not in "年月日底之以":
+            continue  # 进出口额前200名企业: a rank naming the scope, not a target
+        for a, _b in skip_spans:  # a clause ends where an annotation starts: …3000户(市民政局牵头,…)
+            if m.end() <= a < c_end:
+                c_end = a
+                break
         if "对" in text[max(c_start, m.start() - 8): m.start()] and "进行" in text[m.end(): c_end]:
             continue  # 对辖区42个小区投放点进行提档升级: the count names the existing scope of the work
         sent_start, sent_end = _between(sents, m.start(), m.start(), len(text))
@@ -207,18 +225,26 @@ def find_targets(
         sentence = text[sent_start:sent_end]
         pre = text[sent_start: m.start()]
         cad = _CADENCE_RE.search(text[lead_start: c_end])
-        cadence = ("每年" if cad.group(0) in ("年均", "逐年", "每年度") else cad.group(0)) if cad else None
+        cadence = ("每年" if cad.group(0) in ("逐年", "每年度") else cad.group(0)) if cad else None
         if cadence:  # 每年…: no deadline unless the clause itself names a year
             deadline = _deadline(text[lead_start: m.start()], "", None, issue_year)
         else:
-            deadline = _deadline(pre, sentence, period_end, issue_year) or task_deadline or period_end
-        if unit == "分钟" and comparator != "<=":
+            deadline = (_deadline(pre, sentence, period_end, issue_year) or _opening_year(text, sent_start)
+                        or task_deadline or period_end)
+        if unit in ("分钟", "小时") and comparator != "<=":
             continue  # 15分钟生活圈: a duration in passing; 处置时间不超过15分钟 is a target
         out.append(Target(
             offset + lead_start, offset + c_end, text[lead_start:c_end].strip(), value, vmax, unit,
             comparator, deadline, cadence,
         ))
     return out
+
+
+def _opening_year(text: str, pos: int) -> str | None:
+    """The year that opens the full sentence (up to 。) holding `pos`, when followed by a comma."""
+    start = max(text.rfind("。", 0, pos), text.rfind("\n", 0, pos)) + 1
+    m = _OPENING_YEAR.match(text, start)
+    return m.group(1) if m and m.end() <= pos + 1 else None
 
 
 _BOUND_WORD = re.compile(r"以上|以下|以内|左右")

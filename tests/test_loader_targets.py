@@ -37,8 +37,15 @@ def targets(sentence: str):
         ("年底前建成服务站30个。", [(30, None, "个", None, "2023", None)]),
         ("三年内引进团队十个以上。", [(10, None, "个", ">=", "2025", None)]),
         ("每年新增高新技术企业2家以上。", [(2, None, "家", ">=", None, "每年")]),
+        # 年均 is an average over the period, judged at its end: no cadence (like 日均)
         ("奶牛存栏达到5万头,生鲜乳产量年均增长8%。", [(5, None, "万头", None, "2025", None),
-                                                   (8, None, "%", None, None, "每年")]),
+                                                   (8, None, "%", None, "2025", None)]),
+        ("举办对接活动不少于100场次。", [(100, None, "场次", ">=", "2025", None)]),  # not 场
+        ("进口整体通关时间压缩至30小时以内,提供24小时服务。", [(30, None, "小时", "<=", "2025", None)]),
+        # the year opening a sentence governs the clauses after its semicolons
+        ("2024年,产值增长3%以上;出口额增长20%。到2025年,培育企业30家。",
+         [(3, None, "%", ">=", "2024", None), (20, None, "%", None, "2024", None),
+          (30, None, "家", None, "2025", None)]),
         ("发放贷款1.5亿元。", [(1.5, None, "亿元", None, "2025", None)]),
         ("建成存栏千头以上牧场两个。", [(2, None, "个", None, "2025", None)]),
         ("改造2000年底前建成的小区120个。", [(120, None, "个", None, "2025", None)]),
@@ -58,6 +65,9 @@ def test_target_values_units_comparators_deadlines(sentence, expected):
         "通过3年努力,产业实力明显增强。",
         "落实第十二条规定,按第三批名单推进。",  # ordinals, and no tail of them (二条)
         "对辖区42个居民小区投放点进行提档升级。",  # the existing scope of the work
+        "按展位费的70%给予资助,单个企业每年资助不超过50万元。",  # a subsidy's rate and cap
+        "新建住宅小区按每百户不少于30平方米配建养老服务用房。",  # a planning norm
+        "建立进出口额前200名重点外贸企业服务专员制度。",  # a rank naming the scope
     ],
 )
 def test_no_target_in_manner_of_speech(sentence):
