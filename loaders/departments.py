@@ -62,6 +62,10 @@ class Registry:
     """Alias -> entry, built from the shipped YAML plus user files."""
 
     aliases: dict[str, Entry] = field(default_factory=dict)
+    #: place-level parties named as written (villages, communities): patterns, and the endings
+    #: that make a match a common noun instead (美丽乡村, 示范村)
+    place_parties: list[re.Pattern[str]] = field(default_factory=list)
+    not_places: tuple[str, ...] = ()
     #: place names of the document being read (set per document; used to split glued cells)
     places: tuple[str, ...] = ()
     _heads: list[str] | None = field(default=None, repr=False)
@@ -88,6 +92,14 @@ class Registry:
         for name, aliases in (data.get("departments") or {}).items():
             entry = Entry(_nfkc(str(name)))
             self._add(entry, [name, *(aliases or [])])
+        places = data.get("place_parties") or {}
+        if not isinstance(places, dict):
+            raise ParseError(f"{path}: 'place_parties' must be a mapping with 'patterns' and 'not'")
+        try:
+            self.place_parties.extend(re.compile(str(p)) for p in places.get("patterns") or [])
+        except re.error as e:
+            raise ParseError(f"{path}: bad place_parties pattern ({e})") from e
+        self.not_places += tuple(_nfkc(str(w)) for w in places.get("not") or [])
         for name, raw_spec in (data.get("collective") or {}).items():
             spec = raw_spec or {}
             entry = Entry(_nfkc(str(name)), True, spec.get("scope") or scope_of(str(name)))
@@ -135,6 +147,10 @@ def _looks_like_department(name: str, reg: Registry) -> bool:
         return False
     if reg.lookup(name) or (_COLLECTIVE_RE.match(name) and 3 <= len(name) <= 24):
         return True
+    if name[0] in _PREFIX_CHARS and len(name) >= 3 and reg.lookup(name[1:]):
+        return True  # 市贸促会, 县科协: a registry name under a level prefix
+    if any(p.match(name) for p in reg.place_parties) and not name.endswith(reg.not_places):
+        return True  # 槐植村, 城东社区: a village or community named as a party
     m = _COMPOSITE.match(name)
     if m:  # 市委宣传部(市新闻出版局): one body under two names
         return _looks_like_department(m.group(1), reg) and _looks_like_department(m.group(2), reg)
@@ -143,6 +159,7 @@ def _looks_like_department(name: str, reg: Registry) -> bool:
     return len(name) >= 2 and bool(_SUFFIX_RE.search(name))
 
 
+_PREFIX_CHARS = frozenset(LEVEL_CHARS + "镇乡")
 _SPLIT = re.compile(r"[、,;/]|及|以及|和(?=[各有相])")
 _TRAIL = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实)+$")
 

@@ -151,11 +151,14 @@ def add_rows(nodes: list[Node], rows: list[TableRow]) -> None:
     table has its own title or sits in an attachment)."""
     n_heads = len(nodes)
     groups: dict[int, int] = {}  # group row start -> its node
+    holders: dict[int, int | None] = {}  # table start -> the heading holding the table
     for row in rows:
-        parent = None
-        for k, n in enumerate(nodes[:n_heads]):
-            if n.start <= row.table_start <= n.end:
-                parent = k
+        if row.table_start not in holders:  # found once: the first row trims the holder's end
+            holders[row.table_start] = None
+            for k, n in enumerate(nodes[:n_heads]):
+                if n.start <= row.table_start <= n.end:
+                    holders[row.table_start] = k
+        parent = holders[row.table_start]
         if parent is not None:
             # a table inside a heading's section ends that heading's own text
             holder = nodes[parent]

@@ -92,7 +92,7 @@ for _kind, _keys in (("person", PERSON_KEYS), ("lead", LEAD_KEYS), ("resp", RESP
 # (?:为|是|作为)牵头(?:单位|部门)|…)
 TRIGGER_RE = re.compile(
     r"为牵头(?:单位|部门)|是牵头(?:单位|部门)|作为牵头(?:单位|部门)|按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
-    r"负责(?!人|单位|部门|同志)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
+    r"负责(?!人|单位|部门|同志|解释)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
 )
 _TRIGGER_KIND = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
 BRACKET_RE = re.compile(
@@ -252,10 +252,14 @@ _OFFICE = re.compile(
 )
 
 
+_TITLE_AFTER = re.compile(r"\s*\([^()]{2,20}\)\s*$")
+
+
 def person_names(value: str) -> list[str]:
     """责任领导 values: '张三', '张三、李四', '市政府副市长 李某某', '王五同志' -> the names."""
     out = []
     for piece in split_names(value):
+        piece = _TITLE_AFTER.sub("", piece)  # 林丽华(镇党委副书记): the bracket is her title
         name = piece.split()[-1] if piece.split() else piece
         name = _OFFICE.sub("", name).removesuffix("同志").strip()
         if 2 <= len(name) <= 4 and name not in out:
@@ -450,7 +454,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     if not has_roles and TRIGGER_RE.search(text):
         for sent in _sentences(text):
             a, b = sent
-            if _in(taken, a) or not TRIGGER_RE.search(text, a, b):
+            if _in(taken, a) or not TRIGGER_RE.search(text, a, b) or _rule_sentence(text, a, b):
                 continue
             r = parse_sentence(text[a:b], reg)
             if r.lead or r.resp or r.support:
@@ -461,6 +465,13 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
 
 
 _SENT_END = re.compile(r"[。;\n]")
+#: sentences about the document or its conventions, not a task's owners: 本措施由市商务局负责解释,
+#: 排在第一位的为牵头单位,其他单位按职责分工负责 (the convention; its 其他单位 is no party)
+_ABOUT_DOCUMENT = re.compile(r"\s*本(?:措施|方案|办法|意见|细则|规定|计划|通知|政策|实施方案|行动方案)")
+
+
+def _rule_sentence(text: str, a: int, b: int) -> bool:
+    return bool(_ABOUT_DOCUMENT.match(text, a, b) or FIRST_IS_LEAD_RE.search(text, a, b))
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,59 @@
+"""General rules learnt from blind round 3 (tests/blind/round3), each on a small plan of its own:
+table group rows, rule sentences that name no task owner, villages and prefixed registry names as
+parties, a person's title in brackets, a city bureau's county branch."""
+
+from __future__ import annotations
+
+from loaders import extract_text
+from loaders.departments import load_registry, looks_like_department
+from loaders.tables import split_glued
+
+HEAD = "某县人民政府办公室关于印发《某县设备更新工作方案》的通知\n2024年3月1日\n某县设备更新工作方案\n"
+
+
+def _tasks(text: str) -> list[tuple[str, str | None, str, list[str], list[str]]]:
+    return [(t.id, t.parent, t.title, t.lead, t.support) for t in extract_text(HEAD + text).tasks]
+
+
+def test_table_group_rows_are_task_groups_over_the_rows_below() -> None:
+    table = (
+        "一、重点任务\n| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|\n"
+        "| (一)设备更新行动 | | | | |\n| 1 | 推进工业设备更新 | 县经信局 | 县财政局 | 2024年12月底前 |\n"
+        "| 2 | 推进农机更新 | 县农业农村局 | 县财政局 | 2024年12月底前 |\n"
+        "| (二)以旧换新行动 | | | | |\n| 3 | 开展汽车以旧换新 | 县商务局 | 县公安局 | 2024年10月底前 |\n"
+    )
+    assert _tasks(table) == [
+        ("(一)", None, "设备更新行动", [], []),
+        ("1", "(一)", "推进工业设备更新", ["经信局"], ["财政局"]),
+        ("2", "(一)", "推进农机更新", ["农业农村局"], ["财政局"]),
+        ("(二)", None, "以旧换新行动", [], []),
+        ("3", "(二)", "开展汽车以旧换新", ["商务局"], ["公安局"]),
+    ]
+
+
+def test_sentences_about_the_document_or_its_conventions_name_no_owner() -> None:
+    text = (
+        "一、重点任务\n各项任务所列责任单位中,排在第一位的为牵头单位,其他单位按职责分工负责。\n"
+        "(一)推进设备更新。(责任单位:县经信局、县财政局)\n"
+        "二、附则\n(一)本方案由县商务局负责解释。\n"
+    )
+    assert _tasks(text) == [("(一)", None, "推进设备更新", ["经信局"], ["财政局"])]
+
+
+def test_villages_prefixed_registry_names_and_titled_persons() -> None:
+    text = (
+        "一、重点任务\n1.建设示范点。建设茶园观光步道。\n"
+        "分管领导:林丽华(镇党委副书记) 牵头单位:槐植村 配合单位:石门村、县贸促会 责任人:黄志明、各村党支部书记\n"
+    )
+    [t] = extract_text(HEAD + text).tasks
+    assert (t.lead, t.support, t.persons) == (["槐植村"], ["石门村", "贸促会"], ["林丽华", "黄志明"])
+    reg = load_registry()
+    assert not any(looks_like_department(w, reg) for w in ("美丽乡村", "示范村", "智慧社区", "新农村"))
+
+
+def test_a_place_and_a_branch_word_stay_with_the_body_before_them() -> None:
+    from dataclasses import replace
+
+    reg = replace(load_registry(), places=("长兴县", "长兴"))
+    assert split_glued("湖州市生态环境局长兴分局", reg) == ["湖州市生态环境局长兴分局"]
+    assert split_glued("县发改局长兴县财政局", reg) == ["县发改局", "长兴县财政局"]
