@@ -258,8 +258,8 @@ _TITLE_AFTER = re.compile(r"\s*\([^()]{2,20}\)\s*$")
 def person_names(value: str) -> list[str]:
     """责任领导 values: '张三', '张三、李四', '市政府副市长 李某某', '王五同志' -> the names."""
     out = []
-    for piece in split_names(value):
-        piece = _TITLE_AFTER.sub("", piece)  # 林丽华(镇党委副书记): the bracket is her title
+    for raw in split_names(value):
+        piece = _TITLE_AFTER.sub("", raw)  # 林丽华(镇党委副书记): the bracket is her title
         name = piece.split()[-1] if piece.split() else piece
         name = _OFFICE.sub("", name).removesuffix("同志").strip()
         if 2 <= len(name) <= 4 and name not in out:
