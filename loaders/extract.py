@@ -33,6 +33,7 @@ from loaders.outline import (
     apply_group_rules,
     covered_tasks,
     heading_nodes,
+    inline_items,
     lift_trailing_labels,
     not_task_section,
     paragraph_headings,
@@ -41,7 +42,7 @@ from loaders.outline import (
 )
 from loaders.roles import FIRST_IS_LEAD_RE, Annotation, find_annotations, parse_sentence, resolve
 from loaders.rules import document_rules
-from loaders.structure import circled_lines, detect_headings, nest, split_lines
+from loaders.structure import circled_lines, detect_headings, inline_circled, nest, split_lines
 from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
@@ -75,6 +76,7 @@ def extract_text(
     canon = Canon(reg, hdr.place, hdr.level)
     lines = split_lines(norm)
     heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start, norm)
+    heads = inline_items(heads, lines, inline_circled(raw if raw is not None else text), hdr.body_start, reg)
     nest(heads, len(norm))
     rows = find_text_tables(norm, lines, reg)
     if not heads and not rows:

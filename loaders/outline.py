@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from loaders.departments import Registry
 from loaders.roles import KEY_RE, Annotation, Roles, find_annotations
-from loaders.structure import Heading, Line, heading_title, nest
+from loaders.structure import CIRCLED, Heading, Line, heading_title, nest
 from loaders.tables import TableRow
 
 _TASK_SECTION = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
@@ -292,3 +293,25 @@ def unique_ids(nodes: list[Node], task_idx: list[int]) -> dict[int, str]:
     return out
 
 
+def inline_items(heads: list[Heading], lines: list[Line], inline: dict[int, list[tuple[int, str]]],
+                  body_start: int, reg: Registry) -> list[Heading]:
+    """①…(A牵头,B参与);②…(C牵头)。 inside one line: items that each carry their own roles are
+    tasks of their own (headings); items without roles stay the text of the line they are in."""
+    added: list[Heading] = []
+    for i, items in inline.items():
+        if i >= len(lines) or lines[i].start < body_start:
+            continue
+        ln = lines[i]
+        bounds = [col for col, _ in items] + [len(ln.text)]
+        segs = [(ln.start + a, ln.start + b) for a, b in pairwise(bounds)]
+        if not all(any(not x.roles.empty() for x in find_annotations(ln.text[a - ln.start: b - ln.start], 0, reg))
+                   for a, b in segs):
+            continue
+        for (col, char), (a, _b) in zip(items, segs, strict=False):
+            digits = str(CIRCLED.index(char) + 1) if char in CIRCLED else ""
+            if not digits or not ln.text.startswith(digits, col):
+                break  # the line does not hold the item where the raw text did: leave it alone
+            added.append(Heading("circ", char, i, a, ln.end, a + len(digits)))
+    if not added:
+        return heads
+    return sorted([*heads, *added], key=lambda h: h.start)

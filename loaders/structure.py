@@ -78,6 +78,31 @@ def circled_lines(raw: str) -> dict[int, str]:
     return out
 
 
+_ITEM_BEFORE = frozenset("。;:,，；：")
+
+
+def inline_circled(raw: str) -> dict[int, list[tuple[int, str]]]:
+    """Circled items inside a line (…。①开展…(A牵头);②发展…(B牵头)。): line index -> (column in
+    the normalised line, character) of each ① that follows a stop, a colon or a comma."""
+    import unicodedata
+
+    out: dict[int, list[tuple[int, str]]] = {}
+    if not _ANY_CIRCLED.search(raw):
+        return out
+    for i, line in enumerate(re.split(r"\r\n|\r|\n", raw.replace("\ufeff", ""))):
+        if not _ANY_CIRCLED.search(line):
+            continue
+        first = len(line) - len(line.lstrip(" \t\u3000"))
+        found = []
+        for m in _ANY_CIRCLED.finditer(line, first + 1):
+            before = line[first: m.start()].rstrip(" \t\u3000")
+            if before and before[-1] in _ITEM_BEFORE:
+                found.append((len(unicodedata.normalize("NFKC", line[: m.start()])), m.group(0)))
+        if found:
+            out[i] = found
+    return out
+
+
 def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int = 0,
                     text: str | None = None) -> list[Heading]:
     """Numbered lines from `skip_until` on; `text` (the text `lines` were split from) allows one

@@ -57,3 +57,21 @@ def test_a_place_and_a_branch_word_stay_with_the_body_before_them() -> None:
     reg = replace(load_registry(), places=("长兴县", "长兴"))
     assert split_glued("湖州市生态环境局长兴分局", reg) == ["湖州市生态环境局长兴分局"]
     assert split_glued("县发改局长兴县财政局", reg) == ["县发改局", "长兴县财政局"]
+
+
+def test_inline_circled_items_with_their_own_roles_are_tasks() -> None:
+    text = (
+        "一、重点任务\n2．拓展居家服务。①开展适老化改造，累计完成改造3000户（县民政局牵头，县残联参与）；"
+        "②发展家庭养老床位，家庭养老床位达到2000张（县民政局牵头，县医保局参与）。\n"
+        "3．发展社区服务。①推进设施建设；②推动加装电梯。（牵头单位：县住建局）\n"
+    )
+    ex = extract_text(HEAD + text)
+    got = [(t.id, t.parent, t.title, t.lead, t.support) for t in ex.tasks]
+    assert got == [
+        ("2.", None, "拓展居家服务", [], []),
+        ("①", "2.", "开展适老化改造,累计完成改造3000户", ["民政局"], ["残联"]),
+        ("②", "2.", "发展家庭养老床位,家庭养老床位达到2000张", ["民政局"], ["医保局"]),
+        ("3.", None, "发展社区服务", ["住建局"], []),
+    ]
+    # a target's clause ends where the item's annotation begins
+    assert [(g.task, g.text) for g in ex.targets] == [("①", "累计完成改造3000户"), ("②", "家庭养老床位达到2000张")]
