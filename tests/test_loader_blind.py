@@ -1,5 +1,10 @@
-"""The blind corpus (tests/blind/, written without reading the loader) now reads perfectly:
-lead/support F1 = 1.0 and every gold task found, on every document."""
+"""The blind corpus (tests/blind/ and tests/blind/round3/, written without reading the loader) now
+reads perfectly: every gold task found and no extra one, lead/support F1 = 1.0, target F1 = 1.0
+and the matched targets' deadline/cadence/comparator/value_max agree, on every document.
+
+Round 3 (tests/blind/round3/) joined once all six of its documents reached that; a document of a
+later round that is not perfect yet belongs in a separate test asserting the minimum scores it
+reaches, never a skip."""
 
 from __future__ import annotations
 
@@ -11,18 +16,31 @@ from loaders import extract_path
 from loaders.evaluate import evaluate, load_gold
 
 BLIND = Path(__file__).resolve().parent / "blind"
-GOLDS = sorted(BLIND.glob("*.gold.json"))
+GOLDS = sorted(BLIND.glob("*.gold.json")) + sorted((BLIND / "round3").glob("*.gold.json"))
 
 
 def _doc(gold: Path) -> Path:
     stem = gold.name.removesuffix(".gold.json")
-    [doc] = [p for p in BLIND.glob(stem + ".*") if not p.name.endswith(".json")]
+    [doc] = [p for p in gold.parent.glob(stem + ".*") if not p.name.endswith(".json")]
     return doc
 
 
-@pytest.mark.parametrize("gold", GOLDS, ids=[g.name.removesuffix(".gold.json") for g in GOLDS])
+def _id(gold: Path) -> str:
+    stem = gold.name.removesuffix(".gold.json")
+    return stem if gold.parent == BLIND else f"{gold.parent.name}/{stem}"
+
+
+def test_round3_is_covered() -> None:
+    assert len([g for g in GOLDS if g.parent.name == "round3"]) == 6
+
+
+@pytest.mark.parametrize("gold", GOLDS, ids=[_id(g) for g in GOLDS])
 def test_blind_document(gold):
-    s = evaluate(extract_path(_doc(gold)), load_gold(gold))
+    g = load_gold(gold)
+    ex = extract_path(_doc(gold))
+    s = evaluate(ex, g)
     assert s.lead.f1 == 1.0 and s.support.f1 == 1.0, "\n".join(s.differences)
     assert s.unmatched_tasks == []
+    assert len(ex.tasks) == len(g["tasks"]), [t.id for t in ex.tasks]
     assert s.targets.f1 == 1.0, "\n".join(d for d in s.differences if d.startswith("target"))
+    assert s.target_fields.f1 == 1.0, "\n".join(d for d in s.differences if d.startswith("target"))
