@@ -119,6 +119,7 @@ def extract_text(
     tasks: list[TaskExtract] = []
     targets: list[TargetExtract] = []
     issue_year = hdr.issued_date[:4] if hdr.issued_date else hdr.period[0]
+    one_year = hdr.period[1] if hdr.period[1] and hdr.period[0] == hdr.period[1] else None
     path_of = unique_ids(nodes, task_idx)
     for i in task_idx:
         n = nodes[i]
@@ -138,7 +139,7 @@ def extract_text(
                 parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")]
         else:
             ent_names = part_names = []
-        deadline = _norm_deadline(n.roles.deadline)
+        deadline = _norm_deadline(n.roles.deadline, one_year)
         parent = n.parent
         while parent is not None and parent not in path_of:
             parent = nodes[parent].parent
@@ -267,13 +268,16 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
 _RECURRING = re.compile(r"每年|每季度|每月|长期|持续|常态")
 
 
-def _norm_deadline(raw: str | None) -> str | None:
+def _norm_deadline(raw: str | None, one_year: str | None = None) -> str | None:
+    """A 完成时限's year; a month without a year (12月底前, 7月—9月) is in the year of a one-year plan."""
     if not raw:
         return None
     if _RECURRING.search(raw):
         return None
     ys = _YEAR.findall(raw)
-    return ys[-1][0] if ys else None
+    if ys:
+        return ys[-1][0]
+    return one_year if one_year and re.search(r"\d{1,2}月", raw) else None
 
 
 def _target(t: object, task: str | None, k: int) -> TargetExtract:

@@ -258,10 +258,13 @@ _BODY_SUFFIX = re.compile("|".join(_BODY_WORDS))
 _BODY_STOP = re.compile(r"[\s。,;:()、]")
 _LEAD_SECTION = re.compile(r"组织领导|组织保障|加强领导|统筹协调|组织实施|领导体制")
 #: the subject of the first sentence of an 加强组织领导 paragraph: a committee that 统筹推进…
-_SUBJECT_BODY = re.compile(r"^([\u4e00-\u9fff]{2,24}?(?:委员会|领导小组|联席会议|指挥部|工作专班))(?:办公室)?(?=统筹|负责|牵头|要|定期|研究|协调|加强)")
+_SUBJECT_BODY = re.compile(r"^(?:在|由)?([\u4e00-\u9fff]{2,24}?(?:委员会|领导小组|联席会议|指挥部|工作专班))(?:办公室)?(?=统筹|负责|牵头|要|定期|研究|协调|加强)")
 _BODY_LEFT = re.compile(
     r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由|以|在|的|和|及|与|为|是|了|报|向|交|提请|按照)"
 )
+#: the verbs that introduce a body: when one is there, the name is everything after it (和, 以, 及
+#: inside 县推动大规模设备更新和消费品以旧换新工作专班 are part of the name)
+_BODY_VERB = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由)")
 
 
 def _body_suffixes(text: str) -> list[tuple[int, str]]:
@@ -295,9 +298,10 @@ def coordinating_bodies(text: str, sections: list[str] | None = None) -> list[st
         if len(head) < 2:
             continue
         name = head + suffix
-        lm = _BODY_LEFT.match(name)
+        lm = _BODY_VERB.match(name) or _BODY_LEFT.match(name)
         if lm:
             name = name[lm.end():]
+        name = name[name.rfind("的") + 1:]  # 由区长任组长的金水区…领导小组
         if len(name) > 4 and name not in out and not name.startswith(("领导", "工作")):
             out.append(name)
     # 旗奶业振兴工作领导小组 is the 阿荣旗奶业振兴工作领导小组 named before or after it

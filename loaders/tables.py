@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from loaders.departments import Registry, looks_like_department, split_names
-from loaders.roles import _LEAD_MARK, TRIGGER_RE, Roles, parse_keyed, parse_sentence
+from loaders.roles import _LEAD_MARK, TRIGGER_RE, Roles, parse_keyed, parse_sentence, person_names
 from loaders.structure import Line
 
 _COL_KINDS = (
@@ -296,7 +296,7 @@ def _row(cells: list[str], spans: list[tuple[int, int]], kinds: list[str], reg: 
             target.extend(x for x in names if looks_like_department(x, reg) and x not in target)
             role_spans.append(span)
         elif kind == "person":
-            roles.persons.extend(p for p in split_names(cell) if p not in _EMPTY)
+            roles.persons.extend(p for p in person_names(cell) if p not in _EMPTY)  # 副区长 沈国强 -> 沈国强
             role_spans.append(span)
         elif kind == "deadline":
             roles.deadline = cell if cell not in _EMPTY else None
