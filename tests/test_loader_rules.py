@@ -75,3 +75,17 @@ def test_inline_circled_items_with_their_own_roles_are_tasks() -> None:
     ]
     # a target's clause ends where the item's annotation begins
     assert [(g.task, g.text) for g in ex.targets] == [("①", "累计完成改造3000户"), ("②", "家庭养老床位达到2000张")]
+
+
+def test_table_leaders_month_deadlines_and_bodies_of_a_one_year_plan() -> None:
+    head = "某县人民政府办公室关于印发《某县2024年工业经济工作清单》的通知\n2024年3月1日\n某县2024年工业经济工作清单\n"
+    text = (
+        "一、重点工作\n| 序号 | 工作任务 | 责任领导 | 牵头单位 | 时间节点 |\n|---|---|---|---|---|\n"
+        "| 1 | 实施技改行动 | 县委常委、常务副县长 王建平 | 县经信局 | 12月底前 |\n"
+        "| 2 | 开展专题培训 | 副县长 沈国强 | 县人社局 | 每季度 |\n"
+        "二、保障措施\n(一)加强组织领导。成立县推动设备更新和消费品以旧换新工作专班,统筹推进各项工作。\n"
+        "(二)强化统筹。在县老龄工作委员会统筹下,定期研究解决重大问题。\n"
+    )
+    ex = extract_text(head + text)
+    assert [(t.id, t.persons, t.deadline) for t in ex.tasks] == [("1", ["王建平"], "2024"), ("2", ["沈国强"], None)]
+    assert ex.coordinating_bodies == ["县推动设备更新和消费品以旧换新工作专班"]
