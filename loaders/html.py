@@ -14,6 +14,7 @@ _BOILER = re.compile(r"nav|menu|footer|breadcrumb|share|copyright|crumb|toolbar|
 def html_text(html: str) -> str:
     """Visible text of a portal page, one block per line, table rows as tab-separated cells."""
     from bs4 import BeautifulSoup, Tag
+    from bs4.element import PreformattedString
 
     soup = BeautifulSoup(html, "html.parser")
     for t in soup(["script", "style", "noscript", "head", "nav", "footer", "iframe", "form", "button"]):
@@ -39,7 +40,7 @@ def html_text(html: str) -> str:
         if isinstance(el, Tag):
             if el.name in _BLOCKS:
                 parts.append("\n")
-        else:
+        elif not isinstance(el, PreformattedString):  # <!DOCTYPE html>, <!-- comments -->: not page text
             parts.append(str(el))
     text = "".join(parts).replace("\xa0", " ")
     lines = [ln.strip(" \t\u3000") if "\t" not in ln.strip() else ln.strip() for ln in text.split("\n")]

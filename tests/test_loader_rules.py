@@ -89,3 +89,10 @@ def test_table_leaders_month_deadlines_and_bodies_of_a_one_year_plan() -> None:
     ex = extract_text(head + text)
     assert [(t.id, t.persons, t.deadline) for t in ex.tasks] == [("1", ["王建平"], "2024"), ("2", ["沈国强"], None)]
     assert ex.coordinating_bodies == ["县推动设备更新和消费品以旧换新工作专班"]
+
+
+def test_html_doctype_and_comments_are_not_page_text() -> None:
+    from loaders.html import html_text
+
+    page = "<!DOCTYPE html><html><body><!-- 模板注释 --><p>某县实施方案</p></body></html>"
+    assert html_text(page) == "某县实施方案"
