@@ -165,6 +165,7 @@ def _signature(head: str, dm: re.Match[str] | None) -> str | None:
 
 _PAREN_ONLY = re.compile(r"\(.{0,20}\)")
 _FIRST_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|第一)", re.M)
+_SECOND_ARTICLE = re.compile(r"^\s*第二条", re.M)
 
 
 def _body_start(text: str, title: str) -> int:
@@ -188,6 +189,10 @@ def _body_start(text: str, title: str) -> int:
 def _preamble(text: str, body_start: int) -> str:
     m = _FIRST_HEADING.search(text, body_start)
     end = m.start() if m else body_start + 3000
+    if m and m.group(0).strip() == "第一" and text.startswith("条", m.end()):
+        # a plan in articles: 第一条 为贯彻落实《…》…,制定本措施 is its preamble
+        nxt = _SECOND_ARTICLE.search(text, m.end())
+        end = nxt.start() if nxt else m.end() + 1000
     return text[max(0, body_start - 3000): end]
 
 

@@ -19,7 +19,7 @@ from loaders.html import html_text
 from loaders.office import docx_text, xlsx_text
 from loaders.pdf import pdf_text, rejoin_if_wrapped
 
-TEXT_EXT = {".txt", ".text", ".md", ".csv", ".tsv"}
+TEXT_EXT = {".txt", ".text", ".md", ".markdown", ".csv", ".tsv"}
 HTML_EXT = {".html", ".htm", ".xhtml", ".shtml", ".jhtml"}
 
 
@@ -76,7 +76,19 @@ def document_text(data: bytes, name: str) -> str:
     text = decode(data, name)
     if kind == "html" or (kind == "text" and re.match(r"\s*<(?:!doctype|html|head|body)", text[:200], re.I)):
         return html_text(text)
+    if Path(name).suffix.lower() in (".md", ".markdown"):
+        text = markdown_plain(text)
     return rejoin_if_wrapped(text)
+
+
+_MD_MARKS = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?)|\*\*|__", re.M)
+_MD_RULE = re.compile(r"^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$", re.M)
+
+
+def markdown_plain(text: str) -> str:
+    """Markdown as the plan's text: heading marks (#), quote marks (>), bold marks and rules go;
+    pipe tables stay (loaders.tables reads them)."""
+    return _MD_MARKS.sub("", _MD_RULE.sub("", text))
 
 
 def _kind(data: bytes, name: str) -> str:

@@ -323,8 +323,8 @@ def split_glued(name: str, reg: Registry) -> list[str]:
     for k in range(3, len(name) - 2):
         if k - cur < 3 or not _GLUE_END.search(name[cur:k]):
             continue
-        if name[cur:k].endswith("银行"):
-            continue
+        if name[cur:k].endswith(("银行", "总局")):
+            continue  # 人民银行宜春市分行, 国家税务总局嘉兴市秀洲区税务局: a national body's local office
         if _starts_body(name[k:], reg) and not _branch_of(name[k:], reg):
             out.append(name[cur:k])
             cur = k

@@ -96,3 +96,20 @@ def test_html_doctype_and_comments_are_not_page_text() -> None:
 
     page = "<!DOCTYPE html><html><body><!-- 模板注释 --><p>某县实施方案</p></body></html>"
     assert html_text(page) == "某县实施方案"
+
+
+def test_markdown_marks_and_a_purpose_article() -> None:
+    from loaders import extract_bytes
+
+    md = (
+        "# 某市人民政府办公室关于印发《某市外贸若干措施》的通知\n\n**某府办〔2024〕1号**\n\n某市人民政府办公室\n\n"
+        "2024年4月26日\n\n---\n\n## 某市外贸若干措施\n\n"
+        "第一条 为贯彻落实《国务院办公厅关于推动外贸稳规模优结构的意见》,制定本措施。\n\n"
+        "第二条 支持企业开拓市场。(主责单位:市商务局;协同单位:国家税务总局某市税务局)\n"
+    )
+    ex = extract_bytes(md.encode("utf-8"), "plan.md")
+    assert ex.plan.issuer == "某市人民政府办公室" and ex.plan.doc_number == "某府办〔2024〕1号"
+    assert ex.plan.implements == ["国务院办公厅关于推动外贸稳规模优结构的意见"]
+    assert [(t.id, t.lead, t.support) for t in ex.tasks] == [("第二条", ["商务局"], ["国家税务总局某市税务局"])]
+    reg = load_registry()
+    assert split_glued("国家税务总局嘉兴市秀洲区税务局", reg) == ["国家税务总局嘉兴市秀洲区税务局"]
