@@ -47,6 +47,7 @@ from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_COMPANY = re.compile(r"(?:公司|集团)$")
 _GOAL_TITLE = re.compile(r"目标")
 def extract_text(
     text: str,
@@ -139,6 +140,9 @@ def extract_text(
                 parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")]
         else:
             ent_names = part_names = []
+        # a company acting as a party is an enterprise of the task too; 县供电公司 (named by its
+        # level only) is left out, since enterprises are shared by name across places
+        ent_names = ent_names + [w for w in (*lead_w, *support_w) if _COMPANY.search(w) and w[0] not in "省市县区旗镇乡"]
         deadline = _norm_deadline(n.roles.deadline, one_year)
         parent = n.parent
         while parent is not None and parent not in path_of:

@@ -113,3 +113,12 @@ def test_markdown_marks_and_a_purpose_article() -> None:
     assert [(t.id, t.lead, t.support) for t in ex.tasks] == [("第二条", ["商务局"], ["国家税务总局某市税务局"])]
     reg = load_registry()
     assert split_glued("国家税务总局嘉兴市秀洲区税务局", reg) == ["国家税务总局嘉兴市秀洲区税务局"]
+
+
+def test_a_company_acting_as_a_party_is_an_enterprise_of_the_task() -> None:
+    text = "一、重点任务\n(一)提升通关效率。深化两步申报改革。本条由县商务局牵头,县港务集团有限公司、县供电公司配合。\n"
+    [t] = extract_text(HEAD + text).tasks
+    assert t.support == ["港务集团有限公司", "供电公司"]
+    assert t.enterprises == []  # named by a level prefix only: no enterprise shared across places
+    [t] = extract_text(HEAD + text.replace("县港务集团", "东莞港务集团")).tasks
+    assert t.enterprises == ["东莞港务集团有限公司"]
