@@ -48,6 +48,8 @@ from loaders.targets import find_targets
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _COMPANY = re.compile(r"(?:公司|集团)$")
+_INSTITUTE = re.compile(r"(?:大学|学院|科学院|研究院|研究所)$")
+_LEVEL_START = frozenset("省市县区旗镇乡")
 _GOAL_TITLE = re.compile(r"目标")
 def extract_text(
     text: str,
@@ -140,9 +142,7 @@ def extract_text(
                 parts.terms.get(x, x) for x in lexicon.pattern_names(plain, "partner")]
         else:
             ent_names = part_names = []
-        # a company acting as a party is an enterprise of the task too; 县供电公司 (named by its
-        # level only) is left out, since enterprises are shared by name across places
-        ent_names = ent_names + [w for w in (*lead_w, *support_w) if _COMPANY.search(w) and w[0] not in "省市县区旗镇乡"]
+        ent_names, part_names = _with_parties(ent_names, part_names, (*lead_w, *support_w), parts)
         deadline = _norm_deadline(n.roles.deadline, one_year)
         parent = n.parent
         while parent is not None and parent not in path_of:
@@ -212,6 +212,20 @@ def _trusted(cls: type[_M], **fields: Any) -> _M:
 
 def _validated(cls: type[_M], **fields: Any) -> _M:
     return cls(**fields)
+
+
+def _with_parties(ent_names: list[str], part_names: list[str], parties: tuple[str, ...],
+                  parts: lexicon.Lexicon) -> tuple[list[str], list[str]]:
+    """A task's enterprises and partners, with the companies (universities, institutes) acting as its
+    parties added — except one named by a level prefix only (县供电公司: enterprises and partners are
+    shared by name across places) — and without an academy named only as part of its institute
+    (中国科学院 in 中国科学院地球化学研究所)."""
+    ents = [w for w in parties if _COMPANY.search(w) and w[0] not in _LEVEL_START]
+    insts = [w for w in parties if _INSTITUTE.search(w) and w[0] not in _LEVEL_START]
+    if part_names:
+        part_names = [n for n in part_names if not any(
+            p != n and p != w and w in p for p in part_names for w, c in parts.terms.items() if c == n)]
+    return ent_names + ents if ents else ent_names, part_names + insts if insts else part_names
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -175,8 +175,9 @@ def _trim(name: str) -> str:
 def pattern_names(text: str, kind: str) -> list[str]:
     ent = kind == "enterprise"
     rx, chars, width = (_ENTERPRISE_SUFFIX, _ENTERPRISE_CHARS, 16) if ent else (_PARTNER_SUFFIX, _PARTNER_CHARS, 12)
-    out = []
+    out: list[str] = []
     last = 0
+    prev_end = -1  # end of the last name emitted
     for m in rx.finditer(text):
         # the run of name characters (at most `width`) before the suffix, not reaching back
         # into the previous name
@@ -187,5 +188,10 @@ def pattern_names(text: str, kind: str) -> list[str]:
         name = _trim(text[run.start(): m.end()])
         suffix_len = 4 if kind == "enterprise" and name.endswith("有限公司") else 2
         if len(name) - suffix_len >= 2 and not _NOT_NAMES.match(name):
-            out.append(name)
+            if not ent and out and run.start() == prev_end:
+                # 福建农林大学安溪茶学院, 中国科学院地球化学研究所: a college or institute of the one before
+                out[-1] += name
+            else:
+                out.append(name)
+            prev_end = m.end()
     return out

@@ -122,3 +122,10 @@ def test_a_company_acting_as_a_party_is_an_enterprise_of_the_task() -> None:
     assert t.enterprises == []  # named by a level prefix only: no enterprise shared across places
     [t] = extract_text(HEAD + text.replace("县港务集团", "东莞港务集团")).tasks
     assert t.enterprises == ["东莞港务集团有限公司"]
+
+
+def test_a_college_of_a_university_is_one_partner_and_universities_as_parties_are_partners() -> None:
+    text = ("一、重点任务\n(一)开展技能培训。联合福建农林大学安溪茶学院、中国科学院地球化学研究所开展培训。"
+            "(牵头单位:县农业农村局;配合单位:扬州开放大学)\n")
+    [t] = extract_text(HEAD + text).tasks
+    assert t.partners == ["福建农林大学安溪茶学院", "中国科学院地球化学研究所", "扬州开放大学"]
