@@ -224,7 +224,7 @@ def _with_parties(ent_names: list[str], part_names: list[str], parties: tuple[st
     insts = [w for w in parties if _INSTITUTE.search(w) and w[0] not in _LEVEL_START]
     if part_names:
         part_names = [n for n in part_names if not any(
-            p != n and p != w and w in p for p in part_names for w, c in parts.terms.items() if c == n)]
+            p not in (n, w) and w in p for p in part_names for w, c in parts.terms.items() if c == n)]
     return ent_names + ents if ents else ent_names, part_names + insts if insts else part_names
 
 
