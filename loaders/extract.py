@@ -222,7 +222,7 @@ def _with_parties(ent_names: list[str], part_names: list[str], parties: tuple[st
     (中国科学院 in 中国科学院地球化学研究所)."""
     ents = [w for w in parties if _COMPANY.search(w) and w[0] not in _LEVEL_START]
     insts = [w for w in parties if _INSTITUTE.search(w) and w[0] not in _LEVEL_START]
-    if part_names:
+    if len(part_names) > 1:
         part_names = [n for n in part_names if not any(
             p not in (n, w) and w in p for p in part_names for w, c in parts.terms.items() if c == n)]
     return ent_names + ents if ents else ent_names, part_names + insts if insts else part_names
