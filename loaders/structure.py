@@ -222,10 +222,15 @@ def heading_title(text: str) -> str:
         title = title[:c]
     if title.endswith((")", "〕", "】")):
         title = _TRAILING_ANNOTATION.sub("", title)
+    k = max(title.rfind("("), title.rfind("〔"), title.rfind("【"))
+    if k > 0 and not any(c in title[k:] for c in ")〕】") and _ANNOTATION_WORDS.search(title, k):
+        # 推动跨境电商高质量发展(主责单位:A;协同单位:B)。: the stop inside the bracket cut it open
+        title = title[:k]
     return title.strip().rstrip("。.,;")
 
 
 _ROLE_WORDS = re.compile(r"牵头|责任|配合|单位|部门")
+_ANNOTATION_WORDS = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|主责|协同")
 _TRAILING_ANNOTATION = re.compile(
-    r"\s*[(〔【][^()〔〕【】]*(?:牵头|责任|配合|协办|参与|主办|负责)[^()〔〕【】]*[)〕】]\s*$"
+    r"\s*[(〔【][^()〔〕【】]*(?:牵头|责任|配合|协办|参与|主办|负责|主责|协同)[^()〔〕【】]*[)〕】]\s*$"
 )

@@ -129,3 +129,10 @@ def test_a_college_of_a_university_is_one_partner_and_universities_as_parties_ar
             "(牵头单位:县农业农村局;配合单位:扬州开放大学)\n")
     [t] = extract_text(HEAD + text).tasks
     assert t.partners == ["福建农林大学安溪茶学院", "中国科学院地球化学研究所", "扬州开放大学"]
+
+
+def test_a_bracket_inside_the_heading_sentence_is_not_part_of_the_title() -> None:
+    text = ("第三条 推动跨境电商发展(主责单位:县商务局;协同单位:县邮政管理局)。支持企业建设海外仓。\n"
+            "第四条 提升通关便利化水平。本条由县商务局牵头,县财政局配合。\n")
+    assert _tasks(text) == [("第三条", None, "推动跨境电商发展", ["商务局"], ["邮政管理局"]),
+                            ("第四条", None, "提升通关便利化水平", ["商务局"], ["财政局"])]
