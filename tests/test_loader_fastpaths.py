@@ -177,3 +177,33 @@ def test_heading_scan_of_the_whole_text_finds_the_per_line_headings() -> None:
             slow = detect_headings(lines, {}, skip)
             fast = detect_headings(lines, {}, skip, text)
             assert [vars(h) for h in fast] == [vars(h) for h in slow], text
+
+
+def test_party_suffix_tests_are_the_anchored_regexes() -> None:
+    from loaders.extract import _COMPANY_ENDS, _INSTITUTE_ENDS
+
+    company = re.compile(r"(?:公司|集团)$")
+    institute = re.compile(r"(?:大学|学院|科学院|研究院|研究所)$")
+    rng = random.Random(17)
+    bits = ["公司", "集团", "大学", "学院", "科学院", "研究院", "研究所", "公", "司", "学", "院", "县", "科技局", "\n", " ", ""]
+    for _ in range(20000):
+        w = "".join(rng.choice(bits) for _ in range(rng.randrange(0, 5)))
+        assert w.endswith(_COMPANY_ENDS) == bool(company.search(w)), repr(w)
+        assert w.endswith(_INSTITUTE_ENDS) == bool(institute.search(w)), repr(w)
+
+
+def test_numerals_stay_unicode_digits_after_normalising() -> None:
+    """`\\d` in the numeral scans cannot become [0-9]: NFKC keeps 580 decimal digits of other scripts
+    (Arabic-Indic ٣ and the like), and a target written with one is read."""
+    import unicodedata
+
+    from graph.model import normalise_text
+    from loaders import extract_text
+    from loaders.targets import quantities
+
+    kept = [c for c in map(chr, range(0x110000)) if c.isdecimal() and not unicodedata.normalize("NFKC", c).isascii()]
+    assert len(kept) > 500 and "٣" in kept
+    assert [m.group("v") for m in quantities(normalise_text("建成٣个平台,新增12家企业"))] == ["٣", "12"]
+    ex = extract_text("某县关于印发《某县科技行动方案》的通知\n某县科技行动方案\n一、重点任务\n"
+                      "(一)建设平台。到2025年建成٣个平台。(牵头单位:县科技局)")
+    assert [(t.value, t.unit) for t in ex.targets] == [(3.0, "个")]
