@@ -238,7 +238,21 @@ def distribute_suffix(names: list[str]) -> list[str]:
 _TRAIL_LAST = frozenset("等门位责工头合与实")
 
 
+#: clean_name's answers: the same few names are cleaned again and again across a document's
+#: annotations (pure, so shared by all documents; bounded like the registry's memos)
+_CLEANED: dict[str, str] = {}
+
+
 def clean_name(raw: str) -> str:
+    got = _CLEANED.get(raw)
+    if got is None:
+        got = _clean_name(raw)
+        if len(_CLEANED) < 100_000:
+            _CLEANED[raw] = got
+    return got
+
+
+def _clean_name(raw: str) -> str:
     name = raw.strip().strip("\"'“”‘’ \t。.").replace("〔", "(").replace("〕", ")")
     if name and name[-1] in _TRAIL_LAST:
         name = _TRAIL.sub("", name).strip()
