@@ -96,7 +96,7 @@ class Lexicon:
 
     def find(self, text: str) -> list[tuple[str, str, int]]:
         """(term as written, canonical, offset) for each non-overlapping match."""
-        return [(m.group(0), self.terms[m.group(0)], m.start()) for m in self.regex.finditer(text)]
+        return [(m[0], self.terms[m[0]], m.start()) for m in self.regex.finditer(text)]
 
 
 def _env_paths(var: str) -> tuple[str, ...]:

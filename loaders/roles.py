@@ -184,7 +184,7 @@ def parse_keyed(seg: str, reg: Registry, keys: list[re.Match[str]] | None = None
     if keys is None:
         keys = key_matches(seg)
     for i, m in enumerate(keys):
-        kind = _KIND[m.group(1) or m.group(2)]
+        kind = _KIND[m[1] or m[2]]
         value = seg[m.end(): keys[i + 1].start() if i + 1 < len(keys) else len(seg)]
         value = value.strip().strip(";,。.").strip()
         if kind in ("lead", "resp") and value.endswith(("牵头", "负责")):  # 牵头:A、B共同牵头 — the verb repeats the key
@@ -272,7 +272,7 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     trigger word while they look like departments."""
     r = Roles()
     for m in TRIGGER_RE.finditer(text):
-        word = m.group(0)
+        word = m[0]
         if word.endswith(("牵头单位", "牵头部门")):
             # A为牵头单位: only the names right before it (back to a comma) lead
             cut = max(text.rfind(",", 0, m.start()), text.rfind("。", 0, m.start()))
@@ -367,7 +367,7 @@ def _bare_list(text: str, m: re.Match[str], reg: Registry) -> Roles | None:
     None when the bracket is no such list."""
     after = text[m.end(): m.end() + 1]
     before = text[m.start() - 1: m.start()] if m.start() else ""
-    inner = m.group(1)
+    inner = m[1]
     if (after not in ("", "。", ";", "\n") and before != "。") or _NOT_A_LIST.search(inner):
         return None
     lead_in = _TOKEN_BEFORE.search(text, max(0, m.start() - 24), m.start())
@@ -399,7 +399,7 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     if not has_bracket and not _ANY_ROLE.search(text):
         return found
     for m in BRACKET_RE.finditer(text) if has_bracket else ():
-        inner = m.group(1)
+        inner = m[1]
         start = m.start()
         if _ROLE_HINT.search(inner):
             keys = key_matches(inner)

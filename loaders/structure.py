@@ -174,7 +174,7 @@ def _scan_headings(lines: list[Line], text: str, skip_until: int) -> list[Headin
             continue
         if ln.end - m.end() < 2 or m.lastgroup is None:  # a bare number is a table row or a page number
             continue
-        heads.append(Heading(m.lastgroup, m.group(0).strip(), k, ln.start, ln.end, m.end()))
+        heads.append(Heading(m.lastgroup, m[0].strip(), k, ln.start, ln.end, m.end()))
     return heads
 
 

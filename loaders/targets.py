@@ -163,8 +163,8 @@ def find_targets(
             i = bisect_left(skip_spans, (m.start() + 1, -1)) - 1
             if i >= 0 and skip_spans[i][0] <= m.start() < skip_spans[i][1]:
                 continue
-        v_raw = m.group("v")
-        unit = m.group("unit")
+        v_raw = m["v"]
+        unit = m["unit"]
         cn = not v_raw[0].isdigit()
         if cn and v_raw in ("一", "千", "百") and (unit in ("批", "个", "种") or not _strong_before(text, m.start())):
             continue  # 一批, 一个 and friends are manners of speech, not commitments
@@ -181,7 +181,7 @@ def find_targets(
         value = cn_to_number(v_raw)
         if value is None:
             continue
-        vmax = cn_to_number(m.group("v2")) if m.group("v2") else None
+        vmax = cn_to_number(m["v2"]) if m["v2"] else None
         if cuts is None:
             cuts = [c.start() for c in _CLAUSE.finditer(text)]
             sents = [c.start() for c in _SENT_END.finditer(text)]
@@ -202,7 +202,7 @@ def find_targets(
         before = text[c_start: m.start()]
         after = text[m.end(): m.end() + 4]
         comparator = None
-        if m.group("approx") or (after[:1] in ("及", "或", "以") and _AFTER_GE.match(after)):
+        if m["approx"] or (after[:1] in ("及", "或", "以") and _AFTER_GE.match(after)):
             comparator = ">="
         elif after[:1] in ("以", "之") and _AFTER_LE.match(after):
             comparator = "<="
