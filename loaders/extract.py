@@ -236,8 +236,12 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
         return text
     parts: list[str] = []
     pos = 0
+    size = len(text)
     for start, end in sorted(spans):
-        a, b = max(pos, start, 0), min(len(text), end)
+        # max(pos, start, 0) and min(size, end), spelled out: builtin calls pack their arguments
+        a = pos if pos >= start else start
+        a = a if a > 0 else 0
+        b = end if end < size else size
         if b > a:
             parts.append(text[pos:a])
             parts.append(" " * (b - a))

@@ -246,7 +246,7 @@ def select_tasks(nodes: list[Node]) -> list[int]:
 
 
 def _style_key(n: Node) -> tuple[int, bool, bool]:
-    return n.level, n.number[:1].isdigit(), n.number.startswith("(")
+    return n.level, n.number[:1].isdigit(), n.number[:1] == "("
 
 
 def covered_tasks(nodes: list[Node], task_idx: list[int]) -> set[int]:

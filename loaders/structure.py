@@ -217,10 +217,10 @@ def heading_title(text: str) -> str:
     """A heading's title: its text up to the first full stop, without an annotation."""
     m = _TITLE_END.search(text)
     title = text[: m.start()] if m else text
-    c = title.find(":")
+    c = title.find(":") if ":" in title else -1  # (`in` and slices below: no argument tuple to build)
     if ((0 < c <= 30 and m is None) or 0 < c <= 20) and not _ROLE_WORDS.search(title, 0, c):
         title = title[:c]
-    if title.endswith((")", "〕", "】")):
+    if title[-1:] in (")", "〕", "】"):
         title = _TRAILING_ANNOTATION.sub("", title)
     # (most titles hold no bracket: three rfind calls cost more than the three `in` tests)
     k = max(title.rfind("("), title.rfind("〔"), title.rfind("【")) if "(" in title or "〔" in title or "【" in title else -1

@@ -207,3 +207,20 @@ def test_numerals_stay_unicode_digits_after_normalising() -> None:
     ex = extract_text("某县关于印发《某县科技行动方案》的通知\n某县科技行动方案\n一、重点任务\n"
                       "(一)建设平台。到2025年建成٣个平台。(牵头单位:县科技局)")
     assert [(t.value, t.unit) for t in ex.targets] == [(3.0, "个")]
+
+
+def test_blank_is_the_plain_span_blanking() -> None:
+    from loaders.extract import _blank
+
+    def plain(text: str, spans: list[tuple[int, int]]) -> str:
+        chars = list(text)
+        for start, end in spans:
+            for i in range(max(start, 0), min(end, len(text))):
+                chars[i] = " "
+        return "".join(chars)
+
+    rng = random.Random(21)
+    for _ in range(5000):
+        text = "".join(rng.choice("牵头单位:县科技局(一)。\n ") for _ in range(rng.randrange(0, 30)))
+        spans = [(rng.randrange(-3, 33), rng.randrange(-3, 33)) for _ in range(rng.randrange(0, 4))]
+        assert _blank(text, spans) == plain(text, spans), (text, spans)
