@@ -42,7 +42,7 @@ from loaders.outline import (
 )
 from loaders.roles import FIRST_IS_LEAD_RE, Annotation, find_annotations, parse_sentence, resolve
 from loaders.rules import document_rules
-from loaders.structure import circled_lines, detect_headings, inline_circled, nest, split_lines
+from loaders.structure import circled_lines, detect_headings, has_circled, inline_circled, nest, split_lines
 from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
@@ -80,8 +80,10 @@ def extract_text(
         reg = replace(reg, places=tuple(p for p in (hdr.place, stem) if len(p) >= 2))
     canon = Canon(reg, hdr.place, hdr.level)
     lines = split_lines(norm)
-    heads = detect_headings(lines, circled_lines(raw if raw is not None else text), hdr.body_start, norm)
-    heads = inline_items(heads, lines, inline_circled(raw if raw is not None else text), hdr.body_start, reg)
+    src = raw if raw is not None else text
+    circled = has_circled(src)  # one scan for both: each finds nothing in a text without ①..⑳
+    heads = detect_headings(lines, circled_lines(src) if circled else {}, hdr.body_start, norm)
+    heads = inline_items(heads, lines, inline_circled(src) if circled else {}, hdr.body_start, reg)
     nest(heads, len(norm))
     rows = find_text_tables(norm, lines, reg)
     if not heads and not rows:

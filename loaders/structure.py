@@ -65,6 +65,11 @@ def split_lines(text: str) -> list[Line]:
 _ANY_CIRCLED = re.compile("[" + CIRCLED + "]")
 
 
+def has_circled(raw: str) -> bool:
+    """Whether ①..⑳ occur at all (without them circled_lines and inline_circled find nothing)."""
+    return _ANY_CIRCLED.search(raw) is not None
+
+
 def circled_lines(raw: str) -> dict[int, str]:
     """Raw lines that begin with ①..⑳, and that character (NFKC turns ① into a bare digit, so
     ③2025年… would otherwise read as 32025年…)."""
