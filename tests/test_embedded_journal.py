@@ -402,6 +402,30 @@ def test_a_reader_is_not_fooled_by_another_file_under_the_same_inode(tmp_path: P
     assert digest(reader.graph()) == digest(elsewhere.graph())
 
 
+def test_cached_answers_follow_entries_another_process_appends(tmp_path: Path,
+                                                                plans: list[PlanExtract]) -> None:
+    """the query layer caches answers per graph version (as the API server does): a new plan, a new
+    version and a drop appended by another store object each show in the next answer"""
+    from queries import run
+
+    path = tmp_path / "s.plankg"
+    writer = EmbeddedStore(path)
+    writer.load_many(plans[:4])
+    server = EmbeddedStore(path)
+
+    def titles() -> dict[str, int]:
+        return {r["title"]: r["tasks"] for r in run(server, "plans", {}).rows}
+
+    assert len(titles()) == 4 and titles() == titles()  # the second answer comes from the cache
+    writer.load(plans[4])
+    assert plans[4].plan.title in titles() and len(titles()) == 5
+    writer.load(shorter(plans[0], 1))
+    assert titles()[plans[0].plan.title] == 1
+    writer.drop_plan(plans[1].plan.id)
+    assert plans[1].plan.title not in titles()
+    assert _journal_bytes(path) > 0
+
+
 def test_a_published_graph_never_changes(tmp_path: Path, plans: list[PlanExtract]) -> None:
     """the graph a reader holds (and the query layer caches on) stays exactly as it was through
     new plans, new versions, drops and a compaction: every write makes a new graph object"""
