@@ -146,7 +146,12 @@ class FalkorDialect(Dialect):
     name = "falkordb"
     transactional = False
     max_rows = 2000
-    max_bytes = 256 * 1024  # measured: ~1 MB statements run fine; stay well below
+    #: Its Bolt reader fails when one read() of the socket ends on a multiple of 4096 bytes
+    #: (dropped connection, or a hang: reproduced by sending a statement in 4096- or 1000-byte
+    #: pieces). A statement that fits in one loopback segment (64 KB) arrives whole, so only its
+    #: total size matters, and avoid_frame_boundary keeps that clear. Bigger ones arrive in
+    #: pieces and hung a load under machine load (a 250 KB statement), so stay well below.
+    max_bytes = 48 * 1024
     #: each statement costs a round trip and a parse of its literals however few rows it carries
     chain_parts = True
     create_first_loads = True
