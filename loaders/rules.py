@@ -10,7 +10,7 @@ The party is appended after the parties the task names itself.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -57,11 +57,28 @@ class Rules:
 _EVERY = re.compile(r"(?:所有|各项|全部|每项|每一项|以下|各)(?:重点)?(?:工作)?任务")
 
 
+def _every_matches(text: str) -> Iterator[re.Match[str]]:
+    """_EVERY.finditer(text), faster: a match ends with 任务 and starts at most 7 characters before
+    it (每一项重点工作), and its words hold no 任务, so the regex is tried only in the window before
+    each 任务 (found by a literal search, far cheaper than the regex's scan of the whole text)."""
+    pos = 0
+    while True:
+        j = text.find("任务", pos)
+        if j < 0:
+            return
+        m = _EVERY.search(text, max(pos, j - 7), j + 2)
+        if m:
+            yield m
+            pos = m.end()
+        else:
+            pos = j + 1
+
+
 def _every_task_sentences(text: str) -> list[str]:
     """Sentences that speak of every task (found by the phrase, not by splitting the text)."""
     out = []
     last_end = -1
-    for m in _EVERY.finditer(text):
+    for m in _every_matches(text):
         if m.start() < last_end:
             continue
         a = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1

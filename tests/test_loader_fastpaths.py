@@ -224,3 +224,15 @@ def test_blank_is_the_plain_span_blanking() -> None:
         text = "".join(rng.choice("牵头单位:县科技局(一)。\n ") for _ in range(rng.randrange(0, 30)))
         spans = [(rng.randrange(-3, 33), rng.randrange(-3, 33)) for _ in range(rng.randrange(0, 4))]
         assert _blank(text, spans) == plain(text, spans), (text, spans)
+
+
+def test_every_task_phrase_scan_is_the_plain_finditer() -> None:
+    from loaders.rules import _EVERY, _every_matches
+
+    rng = random.Random(23)
+    bits = ["所有", "各项", "全部", "每项", "每一项", "以下", "各", "重点", "工作", "任务", "任", "务", "项", "一",
+            "。", "\n", "x", "县"]
+    files = [*sorted((ROOT / "corpus").glob("*.txt")), *sorted((ROOT / "blind").glob("*.txt"))]
+    texts = ["".join(rng.choice(bits) for _ in range(rng.randrange(0, 30))) for _ in range(20000)]
+    for text in texts + [p.read_bytes().decode("utf-8", "ignore") for p in files]:
+        assert [m.span() for m in _every_matches(text)] == [m.span() for m in _EVERY.finditer(text)], text
