@@ -5,7 +5,7 @@
     16 bytes               random, new for every snapshot: which file a reader's offsets refer to
     payload                the graph, pickled
     entry*                 one committed write each:
-        b"PKJ1", u64 length, sha256 of the body, crc32 of these 44 header bytes
+        b"PKJ1", u64 length, sha256 of the body, crc32 of the 44 header bytes before it
         body               a pickled (op, ...) tuple: ("load", [plan rows...]) or ("drop", plan id)
 
 A write that changes a few plans appends one entry and fsyncs it; rewriting the snapshot (a temp
