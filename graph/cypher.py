@@ -154,7 +154,7 @@ def create_relations(rtype: str, src_label: str | None, dst_label: str | None) -
     )
 
 
-# -- removing one plan's facts (graph.stores.embedded._remove_plan, step by step) --------------
+# -- removing one plan's facts (graph.stores.graphedit.Draft.remove_plan, step by step) -----
 def delete_plan_relations(rtype: str) -> str:
     """Delete one type's relations asserted by plan $pid; return their endpoints (orphan check)."""
     return (

@@ -236,7 +236,7 @@ class BoltStore(Store):
                 return
 
     def _remove_plan(self, tx: Any, pid: str, *, keep_plan_node: bool) -> None:
-        """graph.stores.embedded._remove_plan, statement by statement."""
+        """graph.stores.graphedit.Draft.remove_plan, statement by statement."""
         touched: dict[str, str | None] = {}
         for rtype in RELATIONS:  # per type, so Neo4j can use its relationship `plan` indexes
             for row in self._tx(tx, cypher.delete_plan_relations(rtype), pid=pid):
@@ -272,7 +272,7 @@ class BoltStore(Store):
         return True
 
     def _apply(self, tx: Any, rec: PlanRecords, *, first_load: bool) -> None:
-        """graph.stores.embedded._apply as batched UNWIND writes (dialect.pack decides how many
+        """graph.stores.graphedit.Draft._apply as batched UNWIND writes (dialect.pack decides how many
         statements: per label and relation type, or chained)."""
         parts = write_parts(rec, first_load=first_load and self.dialect.create_first_loads)
         for query, params in self.dialect.pack(parts):
