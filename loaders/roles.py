@@ -103,6 +103,13 @@ FIRST_IS_LEAD_RE = re.compile(r"(?:排|列|位)在?(?:第一|首)位的?(?:单�
 _STICKY = re.compile(r"[,(]?\s*下同\s*\)?")
 
 
+def _add_new(mine: list[str], names: list[str]) -> None:
+    """Append the names not in `mine` yet, one at a time, so a name twice in `names` is added once."""
+    for n in names:
+        if n not in mine:
+            mine.append(n)
+
+
 @dataclass(init=False)
 class Roles:
     lead: list[str]
@@ -131,27 +138,15 @@ class Roles:
                      persons=list(self.persons), deadline=self.deadline, sticky=list(self.sticky))
 
     def merge(self, other: Roles) -> None:
-        # spelled out per role (most are empty); one name at a time, so a name twice in `other` is added once
+        # per role, and only for roles `other` has (most are empty): merging runs for every annotation
         if other.lead:
-            mine = self.lead
-            for n in other.lead:
-                if n not in mine:
-                    mine.append(n)
+            _add_new(self.lead, other.lead)
         if other.resp:
-            mine = self.resp
-            for n in other.resp:
-                if n not in mine:
-                    mine.append(n)
+            _add_new(self.resp, other.resp)
         if other.support:
-            mine = self.support
-            for n in other.support:
-                if n not in mine:
-                    mine.append(n)
+            _add_new(self.support, other.support)
         if other.persons:
-            mine = self.persons
-            for n in other.persons:
-                if n not in mine:
-                    mine.append(n)
+            _add_new(self.persons, other.persons)
         self.deadline = self.deadline or other.deadline
         self.sticky.extend(other.sticky)
 

@@ -71,6 +71,15 @@ def footprint(g: nx.MultiDiGraph, pid: str) -> tuple[list[tuple[str, str, str]],
     return edges, seen
 
 
+def _own_copy(table: dict[str, Any], owned: set[str], n: str) -> Any:
+    """`table[n]`, replaced by a copy of itself the first time this draft touches it (the shared
+    original belongs to the graph version readers may hold)."""
+    if n not in owned:
+        table[n] = dict(table[n])
+        owned.add(n)
+    return table[n]
+
+
 class Draft:
     """The next graph version, built from `base` without changing it (the result: `self.g`)."""
 
@@ -91,24 +100,15 @@ class Draft:
 
     # -- copy on first touch -------------------------------------------------------------
     def _attrs(self, n: str) -> Attrs:
-        if n not in self._own_attrs:
-            self.g._node[n] = dict(self.g._node[n])
-            self._own_attrs.add(n)
-        attrs: Attrs = self.g._node[n]
+        attrs: Attrs = _own_copy(self.g._node, self._own_attrs, n)
         return attrs
 
     def _succ(self, n: str) -> dict[str, dict[str, Attrs]]:
-        if n not in self._own_succ:
-            self.g._succ[n] = dict(self.g._succ[n])
-            self._own_succ.add(n)
-        nbrs: dict[str, dict[str, Attrs]] = self.g._succ[n]
+        nbrs: dict[str, dict[str, Attrs]] = _own_copy(self.g._succ, self._own_succ, n)
         return nbrs
 
     def _pred(self, n: str) -> dict[str, dict[str, Attrs]]:
-        if n not in self._own_pred:
-            self.g._pred[n] = dict(self.g._pred[n])
-            self._own_pred.add(n)
-        nbrs: dict[str, dict[str, Attrs]] = self.g._pred[n]
+        nbrs: dict[str, dict[str, Attrs]] = _own_copy(self.g._pred, self._own_pred, n)
         return nbrs
 
     def _keys(self, u: str, v: str) -> dict[str, Attrs] | None:
