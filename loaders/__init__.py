@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# first: it decides whether the compiled modules or their sources run (loaders/native.py)
+from loaders import native  # noqa: F401
 from loaders.extract import extract_text
 from loaders.io import extract_bytes, extract_path
 

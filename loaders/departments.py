@@ -15,13 +15,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from graph.errors import ParseError
 
-DATA = Path(__file__).resolve().parent / "data"
+#: the shipped data files (by the package, not __file__: a compiled module's __file__ is the path
+#: mypyc compiled it from)
+DATA = Path(str(resources.files("loaders"))) / "data"
 ENV_VAR = "PLANKG_DEPARTMENTS"
 
 LEVEL_CHARS = "省市县区旗盟州"

@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 
 from graph.errors import ParseError
+from loaders.departments import DATA
 
-DATA = Path(__file__).resolve().parent / "data"
 INDUSTRIES_ENV = "PLANKG_INDUSTRIES"
 ENTITIES_ENV = "PLANKG_ENTITIES"
 

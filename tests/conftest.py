@@ -16,6 +16,12 @@ SEED = DATA / "seed.txt"
 SEED_GOLD = DATA / "seed.gold.json"
 
 
+def pytest_report_header() -> str:
+    from loaders import native
+
+    return f"loaders: {native.mode}"  # compiled (make build) or the Python sources, and why
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import asdict
 from pathlib import Path
 
 from loaders.roles import _ALL_KEYS, KEY_RE, TRIGGER_RE, key_matches, key_search
@@ -176,7 +177,7 @@ def test_heading_scan_of_the_whole_text_finds_the_per_line_headings() -> None:
         for skip in (0, len(text) // 3):
             slow = detect_headings(lines, {}, skip)
             fast = detect_headings(lines, {}, skip, text)
-            assert [vars(h) for h in fast] == [vars(h) for h in slow], text
+            assert [asdict(h) for h in fast] == [asdict(h) for h in slow], text
 
 
 def test_party_suffix_tests_are_the_anchored_regexes() -> None:
