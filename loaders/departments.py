@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Final
 
 import yaml
 
@@ -24,29 +25,29 @@ from graph.errors import ParseError
 
 #: the shipped data files (by the package, not __file__: a compiled module's __file__ is the path
 #: mypyc compiled it from)
-DATA = Path(str(resources.files("loaders"))) / "data"
-ENV_VAR = "PLANKG_DEPARTMENTS"
+DATA: Final = Path(str(resources.files("loaders"))) / "data"
+ENV_VAR: Final = "PLANKG_DEPARTMENTS"
 
-LEVEL_CHARS = "省市县区旗盟州"
+LEVEL_CHARS: Final = "省市县区旗盟州"
 #: Endings of a body's name; a phrase that ends in none of these is not taken for a department.
-SUFFIXES = (
+SUFFIXES: Final = (
     "局", "委", "办", "部", "厅", "院", "中心", "公司", "馆", "队", "委员会", "协会", "商会", "联合会",
     "管委会", "总工会", "学会", "促进会", "研究会", "政府", "办事处", "联", "电视台", "气象台", "海关",
     "集团", "银行", "支行", "分行", "分局", "支队", "大队", "中队", "学校", "大学", "园区", "机场",
     "部门", "单位", "机构", "医院", "街道", "供销社", "合作社", "联社", "研究所", "派出所", "事务所",
     "管理所", "管理处", "办公室", "研究室", "站", "所", "报社", "机关", "成员单位", "居委会", "村委会", "署",
 )
-_SUFFIX_RE = re.compile("(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
-_COLLECTIVE_RE = re.compile(
+_SUFFIX_RE: Final = re.compile("(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
+_COLLECTIVE_RE: Final = re.compile(
     r"^(?:[省市县区旗州盟]直)?(各|有关|相关|其他|其它)|.(?:各|有关|相关)(?:成员)?(?:单位|部门)$"
 )
 #: bodies that coordinate rather than carry tasks; never read as a department
-_NOT_DEPT = re.compile(
+_NOT_DEPT: Final = re.compile(
     r"(?:领导小组|联席会议|指挥部|工作专班|责任单位|牵头单位|配合单位|全部|内部|外部|局部|东部|西部|南部|"
     r"北部|中部|干部|俱乐部|总部|本部|基层单位|用人单位|中心城区|网站|车站|基站|加油站|充电站|换电站|场所|住所|厕所|"
     r"工作站)$"
 )
-_BAD_CHARS = re.compile(r"\d+(?:\.\d+)?[个家项名万亿元%批所座处条]|[。;:!?\"“”《》]|负责|推进|加强|建立|开展|实施|落实|任务|第一位|工作$")
+_BAD_CHARS: Final = re.compile(r"\d+(?:\.\d+)?[个家项名万亿元%批所座处条]|[。;:!?\"“”《》]|负责|推进|加强|建立|开展|实施|落实|任务|第一位|工作$")
 
 
 def _nfkc(s: str) -> str:
@@ -162,12 +163,12 @@ def _looks_like_department(name: str, reg: Registry) -> bool:
     return len(name) >= 2 and bool(_SUFFIX_RE.search(name))
 
 
-_PREFIX_CHARS = frozenset(LEVEL_CHARS + "镇乡")
-_SPLIT = re.compile(r"[、,;/]|及|以及|和(?=[各有相])")
-_TRAIL = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实)+$")
+_PREFIX_CHARS: Final = frozenset(LEVEL_CHARS + "镇乡")
+_SPLIT: Final = re.compile(r"[、,;/]|及|以及|和(?=[各有相])")
+_TRAIL: Final = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实)+$")
 
 
-_COMPOSITE = re.compile(r"^([^()]{2,24})\(([^()、,]{2,16})\)$")
+_COMPOSITE: Final = re.compile(r"^([^()]{2,24})\(([^()、,]{2,16})\)$")
 
 
 def split_names(text: str) -> list[str]:
@@ -185,7 +186,7 @@ def _split_names(text: str) -> tuple[str, ...]:
     return tuple(distribute_suffix(names))
 
 
-_BRACKETS = re.compile(r"[(〔【\[]")
+_BRACKETS: Final = re.compile(r"[(〔【\[]")
 
 
 def split_pieces(text: str, splitter: re.Pattern[str] | None = None) -> list[str]:
@@ -217,9 +218,9 @@ def split_pieces(text: str, splitter: re.Pattern[str] | None = None) -> list[str
     return out
 
 
-_BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}[县市区旗镇乡]$")
-_PLACE_ENDS = frozenset("县市区旗镇乡")
-_PLACE_BODY = re.compile(r"^([\u4e00-\u9fff]{1,6}?[县市区旗镇乡])((?:人民)?政府|[\u4e00-\u9fff]{2,8}局)$")
+_BARE_PLACE: Final = re.compile(r"^[\u4e00-\u9fff]{1,6}[县市区旗镇乡]$")
+_PLACE_ENDS: Final = frozenset("县市区旗镇乡")
+_PLACE_BODY: Final = re.compile(r"^([\u4e00-\u9fff]{1,6}?[县市区旗镇乡])((?:人民)?政府|[\u4e00-\u9fff]{2,8}局)$")
 
 
 def distribute_suffix(names: list[str]) -> list[str]:
@@ -238,7 +239,7 @@ def distribute_suffix(names: list[str]) -> list[str]:
     return out
 
 
-_TRAIL_LAST = frozenset("等门位责工头合与实")
+_TRAIL_LAST: Final = frozenset("等门位责工头合与实")
 
 
 #: clean_name's answers: the same few names are cleaned again and again across a document's
@@ -319,7 +320,7 @@ class Canon:
         return Entry(name)
 
 
-_WORD_AFTER_PREFIX = re.compile(r"^(?:市场|市政(?!府|务)|市民|区域|区块|县域|旗县|市县|县乡|[省市县区旗]级|[省市县区旗]直)")
+_WORD_AFTER_PREFIX: Final = re.compile(r"^(?:市场|市政(?!府|务)|市民|区域|区块|县域|旗县|市县|县乡|[省市县区旗]级|[省市县区旗]直)")
 
 
 def _scope(name: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from pydantic import BaseModel
 
@@ -46,13 +46,13 @@ from loaders.structure import circled_lines, detect_headings, has_circled, inlin
 from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
 #: what `(?:公司|集团)$` and `(?:大学|学院|科学院|研究院|研究所)$` search for, as str.endswith tuples
 #: ($ also matches before a final newline): a regex search tries every position of every party name
-_COMPANY_ENDS = ("公司", "集团", "公司\n", "集团\n")
-_INSTITUTE_ENDS = ("大学", "学院", "研究院", "研究所", "大学\n", "学院\n", "研究院\n", "研究所\n")
-_LEVEL_START = frozenset("省市县区旗镇乡")
-_GOAL_TITLE = re.compile(r"目标")
+_COMPANY_ENDS: Final = ("公司", "集团", "公司\n", "集团\n")
+_INSTITUTE_ENDS: Final = ("大学", "学院", "研究院", "研究所", "大学\n", "学院\n", "研究院\n", "研究所\n")
+_LEVEL_START: Final = frozenset("省市县区旗镇乡")
+_GOAL_TITLE: Final = re.compile(r"目标")
 def extract_text(
     text: str,
     source: str | None = None,
@@ -290,8 +290,8 @@ def _dedupe_names(names: list[str]) -> list[str]:
     return out
 
 
-_YEAR = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
-_RECURRING = re.compile(r"每年|每季度|每月|长期|持续|常态")
+_YEAR: Final = re.compile(r"((?:19|20)\d{2})年(?:(\d{1,2})月)?")
+_RECURRING: Final = re.compile(r"每年|每季度|每月|长期|持续|常态")
 
 
 def _norm_deadline(raw: str | None, one_year: str | None = None) -> str | None:
@@ -318,7 +318,7 @@ def _target(t: object, task: str | None, k: int) -> TargetExtract:
     )
 
 
-_PHASE_LINE = re.compile(r"^\s*(?:\d{1,2}[.、]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,2}[、.])?\s*"
+_PHASE_LINE: Final = re.compile(r"^\s*(?:\d{1,2}[.、]|\([一二三四五六七八九十\d]{1,2}\)|[一二三四五六七八九十]{1,2}[、.])?\s*"
                          r"([^\s,;:()]{2,12}?阶段)\s*[(:]?\s*([^)\n]{0,40})", re.M)
 
 
@@ -332,7 +332,7 @@ def _titles_matching(rx: re.Pattern[str], nodes: list[Node]) -> set[int]:
     return {joined.count("\n", 0, m.start()) for m in rx.finditer(joined)}  # a title's index: line ends before it
 
 
-_NAME_END = re.compile(r"[(:]")
+_NAME_END: Final = re.compile(r"[(:]")
 
 
 def _phases(norm: str, nodes: list[Node], year: str | None, phase_titles: set[int]) -> list[PhaseExtract]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
-_NOTICE = re.compile(
+_NOTICE: Final = re.compile(
     r"^(?P<issuer>[^\n《]{0,40}?)关于(?:印发|转发|下发)?《?(?P<title>[^》\n]{4,80}?)》?的?(?:通知|函)$"
 )
-_CN_DATE_LINE = re.compile(r"^\s*([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"
+_CN_DATE_LINE: Final = re.compile(r"^\s*([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"
                            r"\s*([一二三四五六七八九十]{1,3})\s*日\s*$", re.M)
-_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT: Final = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def _cn_small(s: str) -> int:
@@ -22,24 +23,24 @@ def _cn_small(s: str) -> int:
     return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
 
 
-_PORTAL_HINT = re.compile(r"发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号")
-_PORTAL_PREFIX = re.compile(r"^(?:信息名称|标题|名称|文件名称)\s*:\s*")
-_DOC_NO_TAIL = re.compile(r"[〔\[【(](?:19|20)\d{2}[〕\]】)]\s*\d{1,4}\s*号")
-_DOC_NO_HEAD = re.compile(r"[\u4e00-\u9fff]{1,12}$")
-_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
-_PORTAL = re.compile(r"(发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号)\s*:\s*([^\t\n]+)")
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[—–\-~至到]+\s*((?:19|20)\d{2})\s*年?")
-_TITLE_WORDS = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|要点|措施|细则|安排|清单)(?:\s*\(.*\))?$")
+_PORTAL_HINT: Final = re.compile(r"发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号")
+_PORTAL_PREFIX: Final = re.compile(r"^(?:信息名称|标题|名称|文件名称)\s*:\s*")
+_DOC_NO_TAIL: Final = re.compile(r"[〔\[【(](?:19|20)\d{2}[〕\]】)]\s*\d{1,4}\s*号")
+_DOC_NO_HEAD: Final = re.compile(r"[\u4e00-\u9fff]{1,12}$")
+_DATE_LINE: Final = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
+_PORTAL: Final = re.compile(r"(发布机构|发文机关|成文日期|发布日期|发文字号|发布文号|文号)\s*:\s*([^\t\n]+)")
+_PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[—–\-~至到]+\s*((?:19|20)\d{2})\s*年?")
+_TITLE_WORDS: Final = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|要点|措施|细则|安排|清单)(?:\s*\(.*\))?$")
 # possessive runs ({..}+): a run of characters other than 《 (or 》) can only be followed by 《 (》) at
 # its full length, so giving characters back never helps; it only cost time after every 落实 / 按照
-_IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}+((?:《[^》\n]{4,80}+》(?:和|、|及|以及|与)?)+)")
-_BOOK = re.compile(r"《([^》\n]{4,80})》")
-_PLACE = re.compile(
+_IMPLEMENTS: Final = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}+((?:《[^》\n]{4,80}+》(?:和|、|及|以及|与)?)+)")
+_BOOK: Final = re.compile(r"《([^》\n]{4,80})》")
+_PLACE: Final = re.compile(
     r"^([\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|县|旗|区|盟|州))"
     r"(?:人民政府|委员会|党委|政府|办公|发展|[^\s]*?(?:局|委|办))"
 )
-_NUM_WORD = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "十": 10}
-_N_YEAR = re.compile(r"([一二两三四五十])年")
+_NUM_WORD: Final = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "十": 10}
+_N_YEAR: Final = re.compile(r"([一二两三四五十])年")
 
 
 @dataclass
@@ -120,7 +121,7 @@ def read_header(text: str, source: str | None) -> Header:
 
 #: _DOC_NO_TAIL once per opening bracket: a regex that starts with one fixed character is scanned
 #: many times faster than one that starts with a choice of four
-_DOC_NO_TAILS = tuple((b, re.compile(re.escape(b) + _DOC_NO_TAIL.pattern[len("[〔\\[【(]"):])) for b in "〔[【(")
+_DOC_NO_TAILS: Final = tuple((b, re.compile(re.escape(b) + _DOC_NO_TAIL.pattern[len("[〔\\[【(]"):])) for b in "〔[【(")
 
 
 def _doc_no_tails(head: str) -> list[re.Match[str]]:
@@ -163,9 +164,9 @@ def _signature(head: str, dm: re.Match[str] | None) -> str | None:
     return None
 
 
-_PAREN_ONLY = re.compile(r"\(.{0,20}\)")
-_FIRST_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|第一)", re.M)
-_SECOND_ARTICLE = re.compile(r"^\s*第二条", re.M)
+_PAREN_ONLY: Final = re.compile(r"\(.{0,20}\)")
+_FIRST_HEADING: Final = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|第一)", re.M)
+_SECOND_ARTICLE: Final = re.compile(r"^\s*第二条", re.M)
 
 
 def _body_start(text: str, title: str) -> int:
@@ -222,16 +223,16 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
     return None, None
 
 
-_GOAL_YEAR = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
+_GOAL_YEAR: Final = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
 #: a goals chapter opening with its year (工作目标 / 2024年,全县…): the year the goals are for
-_GOAL_OPEN = re.compile(r"目标[^\S\n]*\n\s*((?:19|20)\d{2})年(?:底)?[,:]")
+_GOAL_OPEN: Final = re.compile(r"目标[^\S\n]*\n\s*((?:19|20)\d{2})年(?:底)?[,:]")
 
 
 # ---- phases -----------------------------------------------------------------------------------
 
-PHASE_SECTION = re.compile(r"实施步骤|工作步骤|进度安排|时间安排|实施阶段|步骤安排|推进步骤|阶段安排|时间步骤|方法步骤")
-_BEFORE_DATE = re.compile(r"(?:底|末)?(?:前|以前|之前)")
-_YM = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月|((?:19|20)\d{2})\s*年")
+PHASE_SECTION: Final = re.compile(r"实施步骤|工作步骤|进度安排|时间安排|实施阶段|步骤安排|推进步骤|阶段安排|时间步骤|方法步骤")
+_BEFORE_DATE: Final = re.compile(r"(?:底|末)?(?:前|以前|之前)")
+_YM: Final = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2})\s*月|((?:19|20)\d{2})\s*年")
 
 
 def phase_dates(text: str, default_year: str | None) -> tuple[str | None, str | None]:
@@ -258,18 +259,18 @@ def phase_dates(text: str, default_year: str | None) -> tuple[str | None, str | 
 
 # ---- coordinating bodies ------------------------------------------------------------------------
 
-_BODY_WORDS = ("领导小组", "联席会议", "指挥部", "工作专班")
-_BODY_SUFFIX = re.compile("|".join(_BODY_WORDS))
-_BODY_STOP = re.compile(r"[\s。,;:()、]")
-_LEAD_SECTION = re.compile(r"组织领导|组织保障|加强领导|统筹协调|组织实施|领导体制")
+_BODY_WORDS: Final = ("领导小组", "联席会议", "指挥部", "工作专班")
+_BODY_SUFFIX: Final = re.compile("|".join(_BODY_WORDS))
+_BODY_STOP: Final = re.compile(r"[\s。,;:()、]")
+_LEAD_SECTION: Final = re.compile(r"组织领导|组织保障|加强领导|统筹协调|组织实施|领导体制")
 #: the subject of the first sentence of an 加强组织领导 paragraph: a committee that 统筹推进…
-_SUBJECT_BODY = re.compile(r"^(?:在|由)?([\u4e00-\u9fff]{2,24}?(?:委员会|领导小组|联席会议|指挥部|工作专班))(?:办公室)?(?=统筹|负责|牵头|要|定期|研究|协调|加强)")
-_BODY_LEFT = re.compile(
+_SUBJECT_BODY: Final = re.compile(r"^(?:在|由)?([\u4e00-\u9fff]{2,24}?(?:委员会|领导小组|联席会议|指挥部|工作专班))(?:办公室)?(?=统筹|负责|牵头|要|定期|研究|协调|加强)")
+_BODY_LEFT: Final = re.compile(
     r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由|以|在|的|和|及|与|为|是|了|报|向|交|提请|按照)"
 )
 #: the verbs that introduce a body: when one is there, the name is everything after it (和, 以, 及
 #: inside 县推动大规模设备更新和消费品以旧换新工作专班 are part of the name)
-_BODY_VERB = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由)")
+_BODY_VERB: Final = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由)")
 
 
 def _body_suffixes(text: str) -> list[tuple[int, str]]:

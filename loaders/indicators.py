@@ -5,15 +5,16 @@ indicator, value = the cell, unit = the 单位 cell, deadline = the column's yea
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from loaders.structure import Line
 from loaders.tables import split_cells
 from loaders.targets import Target
 
-_YEAR_COL = re.compile(r"^((?:19|20)\d{2})年?(?:目标值?)?$")
-_BASE = re.compile(r"基期|基数|现状|基准")
-_VALUE = re.compile(r"^(?P<cmp>[≥≤><]|不低于|不少于|不超过)?\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<pct>%)?$")
-_CMP = {"≥": ">=", ">": ">=", "不低于": ">=", "不少于": ">=", "≤": "<=", "<": "<=", "不超过": "<="}
+_YEAR_COL: Final = re.compile(r"^((?:19|20)\d{2})年?(?:目标值?)?$")
+_BASE: Final = re.compile(r"基期|基数|现状|基准")
+_VALUE: Final = re.compile(r"^(?P<cmp>[≥≤><]|不低于|不少于|不超过)?\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<pct>%)?$")
+_CMP: Final = {"≥": ">=", ">": ">=", "不低于": ">=", "不少于": ">=", "≤": "<=", "<": "<=", "不超过": "<="}
 
 
 def indicator_targets(lines: list[Line]) -> list[Target]:
@@ -43,7 +44,7 @@ def indicator_targets(lines: list[Line]) -> list[Target]:
             if not m or not name or not (unit or m.group("pct")):
                 continue
             at = ln.start + max(ln.text.find(cells[k]), 0)
-            out.append(Target(at, at + len(cells[k]), name, float(m.group("v")), None,
-                              unit or ("%" if m.group("pct") else ""), _CMP.get(m.group("cmp") or ""),
-                              year, None))
+            out.append(Target(at, at + len(cells[k]), name, value=float(m.group("v")), value_max=None,
+                              unit=unit or ("%" if m.group("pct") else ""),
+                              comparator=_CMP.get(m.group("cmp") or ""), deadline=year, cadence=None))
     return out

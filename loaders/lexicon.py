@@ -13,14 +13,15 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Final
 
 import yaml
 
 from graph.errors import ParseError
 from loaders.departments import DATA
 
-INDUSTRIES_ENV = "PLANKG_INDUSTRIES"
-ENTITIES_ENV = "PLANKG_ENTITIES"
+INDUSTRIES_ENV: Final = "PLANKG_INDUSTRIES"
+ENTITIES_ENV: Final = "PLANKG_ENTITIES"
 
 
 def _nfkc(s: object) -> str:
@@ -154,17 +155,17 @@ def entities(extra: tuple[str, ...] = ()) -> tuple[Lexicon, Lexicon]:
 
 
 # Name patterns; the left edge is trimmed after the last verb or function word.
-ENTERPRISE_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团")
-PARTNER_SUFFIXES = ("大学", "科学院", "研究院", "研究所", "学院")
-_ENTERPRISE_SUFFIX = re.compile("|".join(ENTERPRISE_SUFFIXES))
-_PARTNER_SUFFIX = re.compile("|".join(PARTNER_SUFFIXES))
-_ENTERPRISE_CHARS = re.compile(r"[\u4e00-\u9fff()]+$")
-_PARTNER_CHARS = re.compile(r"[\u4e00-\u9fff]+$")
-_LEFT_STOP = re.compile(
+ENTERPRISE_SUFFIXES: Final = ("股份有限公司", "有限责任公司", "有限公司", "集团")
+PARTNER_SUFFIXES: Final = ("大学", "科学院", "研究院", "研究所", "学院")
+_ENTERPRISE_SUFFIX: Final = re.compile("|".join(ENTERPRISE_SUFFIXES))
+_PARTNER_SUFFIX: Final = re.compile("|".join(PARTNER_SUFFIXES))
+_ENTERPRISE_CHARS: Final = re.compile(r"[\u4e00-\u9fff()]+$")
+_PARTNER_CHARS: Final = re.compile(r"[\u4e00-\u9fff]+$")
+_LEFT_STOP: Final = re.compile(
     r".*(?:支持|依托|推动|鼓励|引导|加快|实施|推进|培育|引进|联合|深化|加强|发挥|组织|协调|"
     r"整合|打造|建设|扶持|对接|与|同|和|、|及|以|由|在|为|对|向|的|等|是)"
 )
-_NOT_NAMES = re.compile(r"^(?:企业|龙头|公司|国有|民营|重点|骨干|相关|有关|各|本|该|大型|中小|小微|院士|高等|职业)")
+_NOT_NAMES: Final = re.compile(r"^(?:企业|龙头|公司|国有|民营|重点|骨干|相关|有关|各|本|该|大型|中小|小微|院士|高等|职业)")
 
 
 def _trim(name: str) -> str:

@@ -4,21 +4,22 @@ labels that belong to a parent, and the ids planners cite."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
+from typing import Final
 
 from loaders.departments import Registry
 from loaders.roles import KEY_RE, Annotation, Roles, find_annotations
 from loaders.structure import CIRCLED, Heading, Line, heading_title, nest
 from loaders.tables import TableRow
 
-_TASK_SECTION = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
-_ACTION_TITLE = re.compile(
+_TASK_SECTION: Final = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
+_ACTION_TITLE: Final = re.compile(
     r"^(?:推进|推动|加强|加快|提升|提高|实施|建设|深化|完善|强化|优化|培育|发展|促进|健全|构建|打造|扩大|落实|开展|"
     r"做强|做优|做大|巩固|全面|大力|积极|持续|着力|坚持|壮大|夯实|创新|聚焦|筑牢|守牢|稳定|保障(?!措施))"
 )
-NOT_TASK_SECTION = re.compile(r"保障|指导思想|原则|步骤|要求|背景|形势|目标$")
+NOT_TASK_SECTION: Final = re.compile(r"保障|指导思想|原则|步骤|要求|背景|形势|目标$")
 
 
 @lru_cache(maxsize=4096)
@@ -27,7 +28,7 @@ def not_task_section(title: str) -> bool:
     return NOT_TASK_SECTION.search(title) is not None
 
 
-@dataclass
+@dataclass(init=False)
 class Node:
     """A task candidate: a heading or a table row."""
 
@@ -38,14 +39,32 @@ class Node:
     start: int
     end: int
     body_start: int
-    parent: int | None = None
-    children: list[int] = field(default_factory=list)
-    annotations: list[Annotation] = field(default_factory=list)
-    roles: Roles = field(default_factory=Roles)
-    section: str = ""  # title of its top-level section
+    parent: int | None
+    children: list[int]
+    annotations: list[Annotation]
+    roles: Roles
+    section: str  # title of its top-level section
+
+    # written out: mypyc compiles this __init__ (a dataclass's generated one runs as Python code)
+    def __init__(self, path: str, number: str, level: int, title: str, start: int, *, end: int, body_start: int,
+                 parent: int | None = None, children: list[int] | None = None,
+                 annotations: list[Annotation] | None = None, roles: Roles | None = None,
+                 section: str = "") -> None:
+        self.path = path
+        self.number = number
+        self.level = level
+        self.title = title
+        self.start = start
+        self.end = end
+        self.body_start = body_start
+        self.parent = parent
+        self.children = [] if children is None else children
+        self.annotations = [] if annotations is None else annotations
+        self.roles = Roles() if roles is None else roles
+        self.section = section
 
 
-GROUP_RULE = re.compile(
+GROUP_RULE: Final = re.compile(
     r"(?:(?:以上|上述)(?:各项|所列)?(?:重点)?(?:工作)?任务|第(?P<nums>\d+(?:[、,和及至-]\d+)*)项(?:重点)?(?:工作)?任务)"
     r"(?:均)?由[^。;\n]*"
 )
@@ -92,7 +111,7 @@ def lift_trailing_labels(norm: str, nodes: list[Node]) -> None:
         p.roles, last.roles = last.roles, Roles()
 
 
-_TITLE_LINE = re.compile(r"^[^。;,]{2,20}$")
+_TITLE_LINE: Final = re.compile(r"^[^。;,]{2,20}$")
 
 
 def paragraph_headings(lines: list[Line], body_start: int, reg: Registry) -> list[Heading]:
@@ -115,10 +134,10 @@ def paragraph_headings(lines: list[Line], body_start: int, reg: Registry) -> lis
                 heads[-1].end = ln.end  # a further label line of the same task
             elif anns:
                 p = lines[prev]
-                heads.append(Heading("para", "", prev, p.start, ln.end, p.start, section=section))
+                heads.append(Heading("para", "", prev, p.start, ln.end, body_start=p.start, section=section))
             continue
         if anns:
-            heads.append(Heading("para", "", i, ln.start, ln.end, ln.start, section=section))
+            heads.append(Heading("para", "", i, ln.start, ln.end, body_start=ln.start, section=section))
         elif _TITLE_LINE.match(t):
             section = t
         prev = i
@@ -138,8 +157,8 @@ def heading_nodes(norm: str, heads: list[Heading]) -> list[Node]:
         first_line = norm[h.body_start: eol if eol >= 0 else h.end]
         while h.end > h.start and norm[h.end - 1].isspace():  # spans end at the last character
             h.end -= 1
-        nodes.append(Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
-                           h.body_start, h.parent, list(h.children)))
+        nodes.append(Node(h.path, h.number, h.level, heading_title(first_line), h.start, end=h.end,
+                           body_start=h.body_start, parent=h.parent, children=list(h.children)))
     tops: list[str] = []  # the title of each node's top-level ancestor (a parent comes before its children)
     for n, h in zip(nodes, heads, strict=True):
         tops.append(n.title if n.parent is None else tops[n.parent])
@@ -172,9 +191,9 @@ def add_rows(nodes: list[Node], rows: list[TableRow]) -> None:
         idx = len(nodes)
         node = Node(
             (base.path if base else "") + row.path, row.number, (base.level if base else 0) + 1,
-            row.title, row.start, row.end, row.start, parent, [],
-            [Annotation(a, b, row.roles if k == 0 else Roles()) for k, (a, b) in enumerate(row.role_spans)],
-            row.roles, base.section if base else "",
+            row.title, row.start, end=row.end, body_start=row.start, parent=parent,
+            annotations=[Annotation(a, b, row.roles if k == 0 else Roles()) for k, (a, b) in enumerate(row.role_spans)],
+            roles=row.roles, section=base.section if base else "",
         )
         nodes.append(node)
         if base is not None:
@@ -196,7 +215,7 @@ def _group_node(nodes: list[Node], n_heads: int, groups: dict[int, int],
     base = nodes[parent] if parent is not None else None
     idx = len(nodes)
     nodes.append(Node((base.path if base else "") + number, number, (base.level if base else 0) + 1,
-                      title, start, end, end, parent, [], section=base.section if base else ""))
+                      title, start, end=end, body_start=end, parent=parent, section=base.section if base else ""))
     if base is not None:
         base.children.append(idx)
     groups[start] = idx
@@ -311,7 +330,7 @@ def inline_items(heads: list[Heading], lines: list[Line], inline: dict[int, list
             digits = str(CIRCLED.index(char) + 1) if char in CIRCLED else ""
             if not digits or not ln.text.startswith(digits, col):
                 break  # the line does not hold the item where the raw text did: leave it alone
-            added.append(Heading("circ", char, i, a, ln.end, a + len(digits)))
+            added.append(Heading("circ", char, i, a, ln.end, body_start=a + len(digits)))
     if not added:
         return heads
     return sorted([*heads, *added], key=lambda h: h.start)

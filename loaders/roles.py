@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Final
 
 from loaders.departments import (
     Registry,
@@ -24,28 +25,28 @@ from loaders.departments import (
 )
 from loaders.lexicon import trie_pattern
 
-PERSON_KEYS = (
+PERSON_KEYS: Final = (
     "责任领导|牵头领导|分管领导|包联领导|联系领导|责任人|负责人|牵头市领导|牵头县领导|牵头旗领导|牵头区领导|"
     "牵头省领导|责任市领导|责任县领导|责任区领导|分管市领导|分管县领导|分管区领导|包联县领导"
 )
-LEAD_KEYS = "牵头部门|牵头单位|牵头责任单位|主责部门|主责单位|主办单位|主办部门|牵头处室|牵头"
-RESP_KEYS = "责任单位|责任部门|负责单位|负责部门|实施单位|承办单位|落实单位|责任主体|主体责任单位"
-SUPPORT_KEYS = (
+LEAD_KEYS: Final = "牵头部门|牵头单位|牵头责任单位|主责部门|主责单位|主办单位|主办部门|牵头处室|牵头"
+RESP_KEYS: Final = "责任单位|责任部门|负责单位|负责部门|实施单位|承办单位|落实单位|责任主体|主体责任单位"
+SUPPORT_KEYS: Final = (
     "配合部门|配合单位|协办单位|协办部门|参与单位|参与部门|协同单位|协同部门|协助单位|协作单位|参加单位|"
     "配合责任单位|支持单位|配合"
 )
-DEADLINE_KEYS = "完成时限|完成时间|时间节点|时限要求|完成期限|时限|进度安排"
-_ALL_KEYS = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
+DEADLINE_KEYS: Final = "完成时限|完成时间|时间节点|时限要求|完成期限|时限|进度安排"
+_ALL_KEYS: Final = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
 
 
 #: `牵头单位:` or `【牵头单位】` (the key in black brackets, no colon). The keys are written as a
 #: prefix tree; the order of the alternatives does not matter, as at most one key can be followed
 #: by 】 or by a colon (keys hold neither, nor spaces).
-KEY_RE = re.compile(r"【(" + trie_pattern(_ALL_KEYS.split("|")) + r")】\s*:?\s*|(" + trie_pattern(_ALL_KEYS.split("|")) + r")\s*[:]\s*")
+KEY_RE: Final = re.compile(r"【(" + trie_pattern(_ALL_KEYS.split("|")) + r")】\s*:?\s*|(" + trie_pattern(_ALL_KEYS.split("|")) + r")\s*[:]\s*")
 #: where a KEY_RE match can start: 【 or a key's first two characters. KEY_RE tries all its keys at
 #: every position (~100 ns a character); this alternation of literals is scanned far faster, and
 #: KEY_RE is then tried only where it may match.
-_KEY_HEAD = re.compile("【|" + "|".join(sorted({k[:2] for k in _ALL_KEYS.split("|")})))
+_KEY_HEAD: Final = re.compile("【|" + "|".join(sorted({k[:2] for k in _ALL_KEYS.split("|")})))
 
 
 def key_matches(text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
@@ -81,7 +82,7 @@ def key_search(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[s
         pos = c.start() + 1
 
 
-_KIND = {}
+_KIND: Final = {}
 for _kind, _keys in (("person", PERSON_KEYS), ("lead", LEAD_KEYS), ("resp", RESP_KEYS),
                      ("support", SUPPORT_KEYS), ("deadline", DEADLINE_KEYS)):
     for _k in _keys.split("|"):
@@ -90,17 +91,17 @@ for _kind, _keys in (("person", PERSON_KEYS), ("lead", LEAD_KEYS), ("resp", RESP
 # every alternative starts with a plain character, so the regex engine skips to the characters
 # that can start one instead of trying each alternative at every position (same matches as
 # (?:为|是|作为)牵头(?:单位|部门)|…)
-TRIGGER_RE = re.compile(
+TRIGGER_RE: Final = re.compile(
     r"为牵头(?:单位|部门)|是牵头(?:单位|部门)|作为牵头(?:单位|部门)|按照?职责分工负责|按职责负责|分别负责|共同负责|牵头负责|牵头(?!单位|部门|领导|人|责任)|"
     r"负责(?!人|单位|部门|同志|解释)|协助配合|配合(?!单位|部门)|参与(?!单位|部门)|协助(?!单位)|协办(?!单位)"
 )
-_TRIGGER_KIND = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
-BRACKET_RE = re.compile(
+_TRIGGER_KIND: Final = {"牵头负责": "lead", "牵头": "lead", "负责": "lead_or_resp"}
+BRACKET_RE: Final = re.compile(
     r"[(〔【\[]([^()〔〕【】\[\]]*(?:(?:\([^()]*\)|〔[^〔〕]*〕)[^()〔〕【】\[\]]*)*)[)〕】\]]"
 )
-_ROLE_HINT = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导")
-FIRST_IS_LEAD_RE = re.compile(r"(?:排|列|位)在?(?:第一|首)位的?(?:单位|部门)?为牵头|第一(?:个|位)?(?:单位|部门)为牵头|首位(?:单位|部门)?为牵头")
-_STICKY = re.compile(r"[,(]?\s*下同\s*\)?")
+_ROLE_HINT: Final = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导")
+FIRST_IS_LEAD_RE: Final = re.compile(r"(?:排|列|位)在?(?:第一|首)位的?(?:单位|部门)?为牵头|第一(?:个|位)?(?:单位|部门)为牵头|首位(?:单位|部门)?为牵头")
+_STICKY: Final = re.compile(r"[,(]?\s*下同\s*\)?")
 
 
 def _add_new(mine: list[str], names: list[str]) -> None:
@@ -169,7 +170,7 @@ def _names(value: str, reg: Registry) -> list[str]:
     return [n for n in _split_names(value) if (known[n] if n in known else looks_like_department(n, reg))]
 
 
-_REPEATED_LEAD = re.compile(r"(?:共同|联合)(?:牵头|负责)$")
+_REPEATED_LEAD: Final = re.compile(r"(?:共同|联合)(?:牵头|负责)$")
 
 
 def parse_keyed(seg: str, reg: Registry, keys: list[re.Match[str]] | None = None) -> Roles:
@@ -226,10 +227,10 @@ def parse_keyed(seg: str, reg: Registry, keys: list[re.Match[str]] | None = None
 
 
 #: characters without which a role's value is a plain list of names (no 下同, (牵头), trigger words)
-_SPECIAL = re.compile(r"[下(牵按负配参协]")
-_MARKED_AS_LEAD = re.compile(r"[^、,;。]{0,30}(?:为|是|作为)牵头(?:单位|部门)")
-_PAREN_DUTY = re.compile(r"\((?:按照?职责分工负责|按职责分工|按职责负责|分别负责|共同负责|按职责)\)")
-_LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|总牵头)\)")
+_SPECIAL: Final = re.compile(r"[下(牵按负配参协]")
+_MARKED_AS_LEAD: Final = re.compile(r"[^、,;。]{0,30}(?:为|是|作为)牵头(?:单位|部门)")
+_PAREN_DUTY: Final = re.compile(r"\((?:按照?职责分工负责|按职责分工|按职责负责|分别负责|共同负责|按职责)\)")
+_LEAD_MARK: Final = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责|总牵头)\)")
 
 
 def _marked_lead(value: str, reg: Registry) -> Roles | None:
@@ -242,12 +243,12 @@ def _marked_lead(value: str, reg: Registry) -> Roles | None:
     return out if out.lead else None
 
 
-_OFFICE = re.compile(
+_OFFICE: Final = re.compile(
     r"^.*?(?:副?(?:市|县|旗|区|省|州|盟)长|副?主任|副?书记|副?局长|副?部长|副?厅长|秘书长|副?组长|常委|委员|助理)"
 )
 
 
-_TITLE_AFTER = re.compile(r"\s*\([^()]{2,20}\)\s*$")
+_TITLE_AFTER: Final = re.compile(r"\s*\([^()]{2,20}\)\s*$")
 
 
 def person_names(value: str) -> list[str]:
@@ -288,14 +289,14 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     return r
 
 
-_SUPPORT_WORD = re.compile(r"配合|协助|参与|协办")
+_SUPPORT_WORD: Final = re.compile(r"配合|协助|参与|协办")
 
 
 def _later_support(text: str, pos: int) -> bool:
     return bool(_SUPPORT_WORD.search(text, pos, pos + 60))
 
 
-_PIECE = re.compile(r"[、,]|以及|及")
+_PIECE: Final = re.compile(r"[、,]|以及|及")
 
 
 def _names_before(text: str, pos: int, reg: Registry) -> list[str]:
@@ -340,20 +341,27 @@ def _read_back(region: str, reg: Registry) -> tuple[tuple[str, ...], bool]:
     return tuple(reversed(out)), by
 
 
-@dataclass
+@dataclass(init=False)
 class Annotation:
     start: int
     end: int
     roles: Roles
     #: read from a free sentence (A负责…), not from brackets, labels or a table
-    sentence: bool = False
+    sentence: bool
+
+    # written out: mypyc compiles this __init__ (a dataclass's generated one runs as Python code)
+    def __init__(self, start: int, end: int, roles: Roles, sentence: bool = False) -> None:
+        self.start = start
+        self.end = end
+        self.roles = roles
+        self.sentence = sentence
 
 
-_DATE_IN = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?")
-_NOT_A_LIST = re.compile(r"简称|下同|含|包括|即|如|以下|详见|见附件|试行|暂行|草案|修订|年|月|%")
+_DATE_IN: Final = re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?(?:前|以前)?")
+_NOT_A_LIST: Final = re.compile(r"简称|下同|含|包括|即|如|以下|详见|见附件|试行|暂行|草案|修订|年|月|%")
 
 
-_TOKEN_BEFORE = re.compile(r"[^、,;:】\s。()]{2,24}$")
+_TOKEN_BEFORE: Final = re.compile(r"[^、,;:】\s。()]{2,24}$")
 
 
 def _bare_list(text: str, m: re.Match[str], reg: Registry) -> Roles | None:
@@ -382,8 +390,8 @@ def _known(name: str, reg: Registry) -> bool:
     return any(reg.lookup(name[k:]) for k in (1, 2, 3) if len(name) - k >= 2)
 
 
-_BARE_DUTY = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同)?负责")
-_ANY_ROLE = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导|主责|承办|实施单位|落实单位|时限")
+_BARE_DUTY: Final = re.compile(r"(?:按职责分工|按照职责分工|按职责|分别|共同)?负责")
+_ANY_ROLE: Final = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|协助|协同|领导|主责|承办|实施单位|落实单位|时限")
 
 
 def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
@@ -459,10 +467,10 @@ def find_annotations(text: str, offset: int, reg: Registry) -> list[Annotation]:
     return found
 
 
-_SENT_END = re.compile(r"[。;\n]")
+_SENT_END: Final = re.compile(r"[。;\n]")
 #: sentences about the document or its conventions, not a task's owners: 本措施由市商务局负责解释,
 #: 排在第一位的为牵头单位,其他单位按职责分工负责 (the convention; its 其他单位 is no party)
-_ABOUT_DOCUMENT = re.compile(r"\s*本(?:措施|方案|办法|意见|细则|规定|计划|通知|政策|实施方案|行动方案)")
+_ABOUT_DOCUMENT: Final = re.compile(r"\s*本(?:措施|方案|办法|意见|细则|规定|计划|通知|政策|实施方案|行动方案)")
 
 
 def _rule_sentence(text: str, a: int, b: int) -> bool:

@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Final, Protocol
 
 from loaders.departments import Registry, looks_like_department, split_names
 from loaders.roles import Roles
 
-_ALL_TASKS = r"(?:本方案)?(?:以下)?(?:所有|各项|全部|每项|每一项|各)(?:重点)?(?:工作)?任务"
-_ROLE = r"(?P<role>配合|责任|牵头|参与|协办|协助|主体)"
-_NAMES = r"(?P<names>[^。;:()]{2,80}?)"
-_PATTERNS = (
+_ALL_TASKS: Final = r"(?:本方案)?(?:以下)?(?:所有|各项|全部|每项|每一项|各)(?:重点)?(?:工作)?任务"
+_ROLE: Final = r"(?P<role>配合|责任|牵头|参与|协办|协助|主体)"
+_NAMES: Final = r"(?P<names>[^。;:()]{2,80}?)"
+_PATTERNS: Final = (
     re.compile(_NAMES + r"(?:均|都)?(?:为|是|作为|列为)" + _ALL_TASKS + r"的?" + _ROLE + r"(?:单位|部门)"),
     re.compile(_ALL_TASKS + r"(?:均需|均由|都需|均要|均应|均请|需)" + _NAMES + _ROLE),
     re.compile(_NAMES + r"(?:均|都)?" + _ROLE + r"(?:本方案)?(?:所有|各项|全部|每项)(?:重点)?(?:工作)?任务"),
@@ -54,7 +54,7 @@ class Rules:
         return lead, support
 
 
-_EVERY = re.compile(r"(?:所有|各项|全部|每项|每一项|以下|各)(?:重点)?(?:工作)?任务")
+_EVERY: Final = re.compile(r"(?:所有|各项|全部|每项|每一项|以下|各)(?:重点)?(?:工作)?任务")
 
 
 def _every_matches(text: str) -> Iterator[re.Match[str]]:

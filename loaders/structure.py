@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, pairwise
 from operator import add
+from typing import Final
 
-CN_DIGITS = "零〇一二三四五六七八九十百两"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-NEG_CIRCLED = "❶❷❸❹❺❻❼❽❾❿"
+CN_DIGITS: Final = "零〇一二三四五六七八九十百两"
+CIRCLED: Final = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+NEG_CIRCLED: Final = "❶❷❸❹❺❻❼❽❾❿"
 
 # (style, regex on the NFKC line). Style names are stable keys, not levels.
-_HEADING_RE = re.compile(
+_HEADING_RE: Final = re.compile(
     r"^\s*(?:(?P<cn>[一二三四五六七八九十]{1,3}[、.．]\s*)|(?P<part>第[一二三四五六七八九十]{1,3}部分\s*)"
     r"|(?P<chap>第[一二三四五六七八九十]{1,3}章\s*)|(?P<sect>第[一二三四五六七八九十]{1,3}节\s*)"
     r"|(?P<art>第[一二三四五六七八九十]{1,3}条\s*)"
@@ -28,19 +29,25 @@ _HEADING_RE = re.compile(
 )
 
 
-_BOX = re.compile(r"^\s*专栏\s*\d*\s*[\u4e00-\u9fff]")
-_BOX_END = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
-_STARTS = frozenset("一二三四五六七八九十(第0123456789abcdefghijklmnopqrstuvwxyz" + NEG_CIRCLED)
+_BOX: Final = re.compile(r"^\s*专栏\s*\d*\s*[\u4e00-\u9fff]")
+_BOX_END: Final = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
+_STARTS: Final = frozenset("一二三四五六七八九十(第0123456789abcdefghijklmnopqrstuvwxyz" + NEG_CIRCLED)
 
 
-@dataclass
+@dataclass(init=False)
 class Line:
     start: int
     end: int
     text: str
 
+    # written out: mypyc compiles this __init__ (a dataclass's generated one runs as Python code)
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
 
-@dataclass
+
+@dataclass(init=False)
 class Heading:
     style: str
     number: str  # as written (after NFKC), e.g. "(4)", "2.", "一、", "①"
@@ -48,11 +55,26 @@ class Heading:
     start: int
     end: int  # end of the heading's own section (before the next heading)
     body_start: int  # offset just after the number
-    path: str = ""
-    level: int = 0
-    parent: int | None = None
-    children: list[int] = field(default_factory=list)
-    section: str = ""  # for unnumbered paragraphs: the short title line above (保障措施 …)
+    path: str
+    level: int
+    parent: int | None
+    children: list[int]
+    section: str  # for unnumbered paragraphs: the short title line above (保障措施 …)
+
+    # written out: mypyc compiles this __init__ (a dataclass's generated one runs as Python code)
+    def __init__(self, style: str, number: str, line: int, start: int, end: int, *, body_start: int,
+                 section: str = "") -> None:
+        self.style = style
+        self.number = number
+        self.line = line
+        self.start = start
+        self.end = end
+        self.body_start = body_start
+        self.path = ""
+        self.level = 0
+        self.parent = None
+        self.children = []
+        self.section = section
 
 
 def split_lines(text: str) -> list[Line]:
@@ -62,7 +84,7 @@ def split_lines(text: str) -> list[Line]:
     return list(map(Line, starts, map(add, starts, map(len, parts)), parts))
 
 
-_ANY_CIRCLED = re.compile("[" + CIRCLED + "]")
+_ANY_CIRCLED: Final = re.compile("[" + CIRCLED + "]")
 
 
 def has_circled(raw: str) -> bool:
@@ -83,7 +105,7 @@ def circled_lines(raw: str) -> dict[int, str]:
     return out
 
 
-_ITEM_BEFORE = frozenset("。;:,，；：")
+_ITEM_BEFORE: Final = frozenset("。;:,，；：")
 
 
 def inline_circled(raw: str) -> dict[int, list[tuple[int, str]]]:
@@ -150,7 +172,7 @@ def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int 
             continue
         if len(t) - m.end() < 2:  # a bare number is a table row or a page number, not a heading
             continue
-        heads.append(Heading(style, number, i, ln.start, ln.end, ln.start + m.end()))
+        heads.append(Heading(style, number, i, ln.start, ln.end, body_start=ln.start + m.end()))
     return heads
 
 
@@ -158,8 +180,8 @@ def detect_headings(lines: list[Line], circled: dict[int, str], skip_until: int 
 #: is the match _HEADING_RE finds in that line alone. _HEADING_AFTER_NL starts with the line end
 #: before the line instead of ^: a regex that starts with a fixed character is scanned many times
 #: faster (^ is tried at every position).
-_HEADING_LINE = re.compile(_HEADING_RE.pattern.replace(r"\s", r"[^\S\n]"), re.M)
-_HEADING_AFTER_NL = re.compile("\n" + _HEADING_RE.pattern.removeprefix("^").replace(r"\s", r"[^\S\n]"))
+_HEADING_LINE: Final = re.compile(_HEADING_RE.pattern.replace(r"\s", r"[^\S\n]"), re.M)
+_HEADING_AFTER_NL: Final = re.compile("\n" + _HEADING_RE.pattern.removeprefix("^").replace(r"\s", r"[^\S\n]"))
 
 
 def _scan_headings(lines: list[Line], text: str, skip_until: int) -> list[Heading]:
@@ -179,7 +201,7 @@ def _scan_headings(lines: list[Line], text: str, skip_until: int) -> list[Headin
             continue
         if ln.end - m.end() < 2 or m.lastgroup is None:  # a bare number is a table row or a page number
             continue
-        heads.append(Heading(m.lastgroup, m[0].strip(), k, ln.start, ln.end, m.end()))
+        heads.append(Heading(m.lastgroup, m[0].strip(), k, ln.start, ln.end, body_start=m.end()))
     return heads
 
 
@@ -215,7 +237,7 @@ def _path_part(number: str) -> str:
     return number.strip().replace("．", ".")
 
 
-_TITLE_END = re.compile(r"[。;!?]")
+_TITLE_END: Final = re.compile(r"[。;!?]")
 
 
 def heading_title(text: str) -> str:
@@ -235,8 +257,8 @@ def heading_title(text: str) -> str:
     return title.strip().rstrip("。.,;")
 
 
-_ROLE_WORDS = re.compile(r"牵头|责任|配合|单位|部门")
-_ANNOTATION_WORDS = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|主责|协同")
-_TRAILING_ANNOTATION = re.compile(
+_ROLE_WORDS: Final = re.compile(r"牵头|责任|配合|单位|部门")
+_ANNOTATION_WORDS: Final = re.compile(r"牵头|责任|配合|协办|参与|主办|负责|主责|协同")
+_TRAILING_ANNOTATION: Final = re.compile(
     r"\s*[(〔【][^()〔〕【】]*(?:牵头|责任|配合|协办|参与|主办|负责|主责|协同)[^()〔〕【】]*[)〕】]\s*$"
 )

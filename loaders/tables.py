@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Final
 
 from loaders.departments import Registry, looks_like_department, split_names
 from loaders.roles import _LEAD_MARK, TRIGGER_RE, Roles, parse_keyed, parse_sentence, person_names
 from loaders.structure import Line
 
-_COL_KINDS = (
+_COL_KINDS: Final = (
     ("number", re.compile(r"^(?:序号|编号|序|No\.?)$", re.I)),
     ("person", re.compile(r"责任领导|牵头领导|分管领导|包联领导|责任人")),
     ("lead", re.compile(r"牵头|主责|主办")),
@@ -27,14 +28,14 @@ _COL_KINDS = (
     ("measures", re.compile(r"措施|内容|目标|要求|举措")),
     ("other", re.compile(r"备注|说明")),
 )
-_ROLE_KINDS = ("lead", "resp", "support", "person")
-_EMPTY = {"", "—", "-", "–", "/", "无", "——", "\\", "--"}
-_ROW_NO = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
-_DEADLINE_CELL = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
-_TABLE_TITLE = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
+_ROLE_KINDS: Final = ("lead", "resp", "support", "person")
+_EMPTY: Final = {"", "—", "-", "–", "/", "无", "——", "\\", "--"}
+_ROW_NO: Final = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
+_DEADLINE_CELL: Final = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
+_TABLE_TITLE: Final = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
+_HEADING: Final = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
 #: a group row: one cell (a colspan over the table, or the rest empty) numbered (一) or 一、
-_GROUP_ROW = re.compile(r"^\s*(\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)\s*(\S.{0,40})$")
+_GROUP_ROW: Final = re.compile(r"^\s*(\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、)\s*(\S.{0,40})$")
 
 
 @dataclass
@@ -91,10 +92,10 @@ def _header_kinds(cells: list[str]) -> list[str] | None:
     return out
 
 
-_HEADER_HINT = re.compile(r"牵头|责任单位|责任部门|配合|协办|主责|负责单位|实施单位|承办单位")
+_HEADER_HINT: Final = re.compile(r"牵头|责任单位|责任部门|配合|协办|主责|负责单位|实施单位|承办单位")
 
 
-_CELL_HEADER_LINE = re.compile(r"^[^\S\n]*(?:序号|编号|序)[^\S\n]*$", re.M)
+_CELL_HEADER_LINE: Final = re.compile(r"^[^\S\n]*(?:序号|编号|序)[^\S\n]*$", re.M)
 
 
 def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableRow]:
@@ -310,7 +311,7 @@ def _row(cells: list[str], spans: list[tuple[int, int]], kinds: list[str], reg: 
     return TableRow(table_start, start, end, path, number, title.rstrip("。;"), roles, role_spans)
 
 
-_GLUE_END = re.compile(r"(?:局|委|办|中心|公司|海关|政府|支队|大队|管委会|委员会|办公室|办事处|院|馆|站|所|社|联|部|队)$")
+_GLUE_END: Final = re.compile(r"(?:局|委|办|中心|公司|海关|政府|支队|大队|管委会|委员会|办公室|办事处|院|馆|站|所|社|联|部|队)$")
 
 
 def split_glued(name: str, reg: Registry) -> list[str]:
@@ -337,7 +338,7 @@ def _has_glue(name: str, reg: Registry) -> bool:
                for k in range(3, len(name) - 2))
 
 
-_BRANCH = frozenset(("分局", "分行", "支行", "分公司", "支公司", "分中心", "分院", "分所", "分队", "支局", "分会"))
+_BRANCH: Final = frozenset(("分局", "分行", "支行", "分公司", "支公司", "分中心", "分院", "分所", "分队", "支局", "分会"))
 
 
 def _branch_of(rest: str, reg: Registry) -> bool:
@@ -346,7 +347,7 @@ def _branch_of(rest: str, reg: Registry) -> bool:
     return any(rest.startswith(p) and rest[len(p):] in _BRANCH for p in reg.places)
 
 
-_BODY_START = re.compile(r"^(?:[省市县区旗州盟](?!场|民|级|直属|委员)|各|有关|相关|团[市县区旗]委|人民银行|国网|国家电网|中国)")
+_BODY_START: Final = re.compile(r"^(?:[省市县区旗州盟](?!场|民|级|直属|委员)|各|有关|相关|团[市县区旗]委|人民银行|国网|国家电网|中国)")
 
 
 def _starts_body(rest: str, reg: Registry) -> bool:

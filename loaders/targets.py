@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import Final
 
-CN_NUM = "零〇一二两三四五六七八九十百千"
-_CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_MUL = {"十": 10, "百": 100, "千": 1000}
+CN_NUM: Final = "零〇一二两三四五六七八九十百千"
+_CN_VAL: Final = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_MUL: Final = {"十": 10, "百": 100, "千": 1000}
 
-BASE_UNITS = (
+BASE_UNITS: Final = (
     "个百分点", "个工作日", "工作日", "千瓦时", "微克/立方米", "毫克/升", "平方公里", "平方米", "立方米",
     "人次", "架次", "批次", "家次", "户次", "亩次", "台(套)", "台套", "千瓦", "兆瓦", "公里", "千米", "公顷", "吨", "亩", "元", "美元", "人",
     "个", "家", "项", "名", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
@@ -26,22 +27,22 @@ BASE_UNITS = (
 )
 #: a unit may carry a magnitude: 5万头, 1.5亿人次, 50亿元, 5000万 (bare 万/亿 too)
 # longest first, so 场次 is not read as 场 (the alternation takes the first unit that matches)
-UNIT_RE = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, sorted(BASE_UNITS, key=len, reverse=True))) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
-_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
-_QTY_BODY = (
+UNIT_RE: Final = "(?:万亿|亿|万|千)?(?:" + "|".join(map(re.escape, sorted(BASE_UNITS, key=len, reverse=True))) + r")|万亿|亿|万|[A-Za-z]{2,8}(?![A-Za-z])"
+_NUM: Final = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
+_QTY_BODY: Final = (
     rf"(?P<v>{_NUM})(?:\s*(?:—|–|-|~|至|到)\s*(?P<v2>{_NUM}))?(?P<approx>余|多)?"
     rf"(?P<unit>{UNIT_RE})(?!月|年|周|级|大|天|小时|分钟|门|百分)"
 )
-QTY_RE = re.compile(r"(?<![\d.第])" + _QTY_BODY)
-_QTY_AT = re.compile(_QTY_BODY)
+QTY_RE: Final = re.compile(r"(?<![\d.第])" + _QTY_BODY)
+_QTY_AT: Final = re.compile(_QTY_BODY)
 #: characters that may follow a number inside a quantity: a unit's first character, a range mark,
 #: 余/多, or a decimal point
-_AFTER_NUMBER = frozenset("".join(u[0] for u in BASE_UNITS) + "万亿千—–-~至到余多."
+_AFTER_NUMBER: Final = frozenset("".join(u[0] for u in BASE_UNITS) + "万亿千—–-~至到余多."
                           + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 #: a maximal run of numeral characters (none just before it, possessive to its end) that is followed
 #: by one of those characters, a space or the end of the text. The leading class lets the regex
 #: engine skip ahead; (?<!N N) after the first character means "no numeral before the run".
-_NUM_RUN = re.compile(
+_NUM_RUN: Final = re.compile(
     rf"[\d{CN_NUM}](?<![\d{CN_NUM}][\d{CN_NUM}])[\d{CN_NUM}]*+"
     r"(?=[" + "".join(re.escape(c) for c in sorted(_AFTER_NUMBER)) + r" ]|\Z)"
 )
@@ -65,43 +66,43 @@ def quantities(text: str) -> list[re.Match[str]]:
                 end = m.end()
                 break
     return out
-_CLAUSE = re.compile(r"[,;。:\n|\t]")
-_SENT_END = re.compile(r"[。;\n|\t]")
-_LEAD_IN = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|预计|确保)")
-_AFTER_GE = re.compile(r"^(?:及|或)?以上")
-_AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
-_BEFORE = (
+_CLAUSE: Final = re.compile(r"[,;。:\n|\t]")
+_SENT_END: Final = re.compile(r"[。;\n|\t]")
+_LEAD_IN: Final = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|预计|确保)")
+_AFTER_GE: Final = re.compile(r"^(?:及|或)?以上")
+_AFTER_LE: Final = re.compile(r"^(?:以内|以下|之内)")
+_BEFORE: Final = (
     (re.compile(r"(?:不超过|不高于|不多于|控制在|(?<!不)低于|(?<!不)少于|压减至|压缩至|降至|下降到|降低到)[\u4e00-\u9fff]{0,2}$"), "<="),
     (re.compile(r"(?:不少于|不低于|至少|达到或超过|突破)[\u4e00-\u9fff]{0,3}$"), ">="),
     (re.compile(r"(?<!不)(?:超过|高于|多于|超)$"), ">="),  # 超过200家 reads as "200 and more", like 突破
 )
-_BOUND_WORDS = (("不超过", "<="), ("不高于", "<="), ("控制在", "<="), ("不少于", ">="), ("不低于", ">="),
+_BOUND_WORDS: Final = (("不超过", "<="), ("不高于", "<="), ("控制在", "<="), ("不少于", ">="), ("不低于", ">="),
                 ("至少", ">="))
-_OWN_TASKS = re.compile(r"(?:重点|主要)?(?:任务|措施|行动|举措)")
-_OWN_TASKS_FIRST = frozenset("重主任措行举")
-_BOUND_THEN_NOUN = re.compile(r"(?:以上|以下)(?![,;。:、\s]|$)[\u4e00-\u9fff]")
-_ELIMINATE = re.compile(r"消除|取消|杜绝|淘汰|清理|关停")
-_POLICY = re.compile(r"给予|最高不超过|最高")
+_OWN_TASKS: Final = re.compile(r"(?:重点|主要)?(?:任务|措施|行动|举措)")
+_OWN_TASKS_FIRST: Final = frozenset("重主任措行举")
+_BOUND_THEN_NOUN: Final = re.compile(r"(?:以上|以下)(?![,;。:、\s]|$)[\u4e00-\u9fff]")
+_ELIMINATE: Final = re.compile(r"消除|取消|杜绝|淘汰|清理|关停")
+_POLICY: Final = re.compile(r"给予|最高不超过|最高")
 #: a subsidy's cap (单个企业每年资助不超过50万元) or a planning norm (按每百户不少于30平方米配建): a rule
 #: for others' amounts, not a quantity the plan delivers
-_CAP = re.compile(r"(?:资助|补助|补贴|奖补|奖励|扶持)[^,;。]{0,6}(?:不超过|不高于|最多)|"
+_CAP: Final = re.compile(r"(?:资助|补助|补贴|奖补|奖励|扶持)[^,;。]{0,6}(?:不超过|不高于|最多)|"
                   r"(?:不超过|不高于)[^,;。]{0,6}(?:资助|补助|补贴|奖补|奖励)")
-_NORM = re.compile(r"按(?:照)?(?:每|人均|户均)")
+_NORM: Final = re.compile(r"按(?:照)?(?:每|人均|户均)")
 #: the year a sentence opens with (2024年,…;…): it governs the clauses after its semicolons too
-_OPENING_YEAR = re.compile(r"\s*(?:力争)?(?:到|至)?((?:19|20)\d{2})\s*年(?:底|末)?[,:]")
-_COMPARATOR_CHARS = re.compile(r"[不少低超突至高多控压降]")
-_REL_YEARS = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
+_OPENING_YEAR: Final = re.compile(r"\s*(?:力争)?(?:到|至)?((?:19|20)\d{2})\s*年(?:底|末)?[,:]")
+_COMPARATOR_CHARS: Final = re.compile(r"[不少低超突至高多控压降]")
+_REL_YEARS: Final = re.compile(rf"(?:通过|经过|用)?([{CN_NUM}\d]+)年(?:内|时间|左右)?(?:努力|内|时间)")
 #: 年均 (an average over the period, like 日均) is no cadence: 年均增长20% is judged at the end
-_CADENCE_RE = re.compile(r"每年度|每年|每季度|每半年|每月|每旬|每周|每日|每天|逐年")
-_YEAR_END = re.compile(r"(?<![\d年])(?:年底前|年内|年底)")
-_RANGE_YEARS = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~)\s*((?:19|20)\d{2})\s*年")
-_MARKED_YEAR = re.compile(
+_CADENCE_RE: Final = re.compile(r"每年度|每年|每季度|每半年|每月|每旬|每周|每日|每天|逐年")
+_YEAR_END: Final = re.compile(r"(?<![\d年])(?:年底前|年内|年底)")
+_RANGE_YEARS: Final = re.compile(r"((?:19|20)\d{2})\s*年?\s*(?:至|到|—|–|-|~)\s*((?:19|20)\d{2})\s*年")
+_MARKED_YEAR: Final = re.compile(
     r"(?:到|至|截至|截止到?|于)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)"
 )
-_BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_BARE_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
-_CN_CHARS = frozenset(CN_NUM)
+_CN_CHARS: Final = frozenset(CN_NUM)
 
 
 def cn_to_number(s: str) -> float | None:
@@ -123,7 +124,7 @@ def cn_to_number(s: str) -> float | None:
     return float(total + cur)
 
 
-@dataclass
+@dataclass(init=False)
 class Target:
     start: int
     end: int
@@ -134,6 +135,19 @@ class Target:
     comparator: str | None
     deadline: str | None
     cadence: str | None
+
+    # written out: mypyc compiles this __init__ (a dataclass's generated one runs as Python code)
+    def __init__(self, start: int, end: int, text: str, *, value: float | None, value_max: float | None,
+                 unit: str, comparator: str | None, deadline: str | None, cadence: str | None) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.value = value
+        self.value_max = value_max
+        self.unit = unit
+        self.comparator = comparator
+        self.deadline = deadline
+        self.cadence = cadence
 
 
 def find_targets(
@@ -234,8 +248,8 @@ def find_targets(
         if unit in ("分钟", "小时") and comparator != "<=":
             continue  # 15分钟生活圈: a duration in passing; 处置时间不超过15分钟 is a target
         out.append(Target(
-            offset + lead_start, offset + c_end, text[lead_start:c_end].strip(), value, vmax, unit,
-            comparator, deadline, cadence,
+            offset + lead_start, offset + c_end, text[lead_start:c_end].strip(), value=value, value_max=vmax,
+            unit=unit, comparator=comparator, deadline=deadline, cadence=cadence,
         ))
     return out
 
@@ -247,9 +261,9 @@ def _opening_year(text: str, pos: int) -> str | None:
     return m.group(1) if m and m.end() <= pos + 1 else None
 
 
-_BOUND_WORD = re.compile(r"以上|以下|以内|左右")
-_AFTER_BOUND = re.compile(r"^(?:及|或)?(?:以上|以下)")
-_STRONG = re.compile(r"(?:达到|达|突破|超过|至少|不少于|新增|增加|建成|创建|认定)$")
+_BOUND_WORD: Final = re.compile(r"以上|以下|以内|左右")
+_AFTER_BOUND: Final = re.compile(r"^(?:及|或)?(?:以上|以下)")
+_STRONG: Final = re.compile(r"(?:达到|达|突破|超过|至少|不少于|新增|增加|建成|创建|认定)$")
 
 
 def _noun_follows(text: str, pos: int) -> bool:
