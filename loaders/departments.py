@@ -187,6 +187,7 @@ def _split_names(text: str) -> tuple[str, ...]:
 
 
 _BRACKETS: Final = re.compile(r"[(〔【\[]")
+_ANY_BRACKET: Final = re.compile(r"[(〔【\[)〕】\]]")
 
 
 def split_pieces(text: str, splitter: re.Pattern[str] | None = None) -> list[str]:
@@ -194,27 +195,27 @@ def split_pieces(text: str, splitter: re.Pattern[str] | None = None) -> list[str
     rx = splitter or _SPLIT
     if not _BRACKETS.search(text):
         return rx.split(text)
+    # separators hold no bracket, so only the brackets move the depth, and where it is 0 the
+    # separators of the stretch up to the next bracket are found by one regex scan
     out: list[str] = []
+    piece = 0  # where the current piece starts
     depth = 0
-    cur: list[str] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in "(〔【[":
-            depth += 1
-        elif ch in ")〕】]":
-            depth = max(0, depth - 1)
-        if depth == 0:
-            m = rx.match(text, i)
-            if m and m.end() > i:
-                out.append("".join(cur))
-                cur = []
-                i = m.end()
-                continue
-        cur.append(ch)
-        i += 1
-    out.append("".join(cur))
+    pos = 0  # next position a separator may start at
+    for b in (*_ANY_BRACKET.finditer(text), None):
+        stop = b.start() if b is not None else len(text)
+        if depth == 0 and pos < stop:
+            for m in rx.finditer(text, pos):
+                if m.start() >= stop:
+                    break
+                if m.end() > m.start():
+                    out.append(text[piece: m.start()])
+                    piece = m.end()
+            pos = stop
+        if b is None:
+            break
+        depth = depth + 1 if b[0] in "(〔【[" else max(0, depth - 1)
+        pos = max(pos, stop + 1)
+    out.append(text[piece:])
     return out
 
 

@@ -53,6 +53,7 @@ _COMPANY_ENDS: Final = ("公司", "集团", "公司\n", "集团\n")
 _INSTITUTE_ENDS: Final = ("大学", "学院", "研究院", "研究所", "大学\n", "学院\n", "研究院\n", "研究所\n")
 _LEVEL_START: Final = frozenset("省市县区旗镇乡")
 _GOAL_TITLE: Final = re.compile(r"目标")
+_PLACE_SUFFIX: Final = re.compile(r"(?:自治区|自治州|自治县|自治旗|省|市|县|旗|区|盟|州)$")
 def extract_text(
     text: str,
     source: str | None = None,
@@ -76,7 +77,7 @@ def extract_text(
     hdr = read_header(norm, source)
     reg = registry or load_registry()
     if hdr.place:
-        stem = re.sub(r"(?:自治区|自治州|自治县|自治旗|省|市|县|旗|区|盟|州)$", "", hdr.place)
+        stem = _PLACE_SUFFIX.sub("", hdr.place)
         reg = replace(reg, places=tuple(p for p in (hdr.place, stem) if len(p) >= 2))
     canon = Canon(reg, hdr.place, hdr.level)
     lines = split_lines(norm)
@@ -177,21 +178,21 @@ def extract_text(
         targets.append(_target(t, None, len(targets)))
     targets.sort(key=lambda t: t.span[0])
     departments = _departments(written, canon)
-    info = PlanInfo(
-        id=plan_id(hdr.title), title=hdr.title, issuer=hdr.issuer, doc_number=hdr.doc_number,
+    info = _trusted(
+        PlanInfo, id=plan_id(hdr.title), title=hdr.title, issuer=hdr.issuer, doc_number=hdr.doc_number,
         issued_date=hdr.issued_date, period=hdr.period, implements=hdr.implements, place=hdr.place,
         level=hdr.level, doc_id=document_id(norm), source=source,
     )
     covered = covered_tasks(nodes, task_idx)
     leaves = [path_of[i] for i in task_idx
               if not any(c in path_of for c in nodes[i].children) and i not in covered]
-    return PlanExtract(
-        plan=info, tasks=tasks, departments=departments, targets=targets,
+    return _trusted(
+        PlanExtract, plan=info, tasks=tasks, departments=departments, targets=targets,
         phases=_phases(norm, nodes, hdr.period[0], phase_titles),
         coordinating_bodies=_bodies(norm, nodes, hdr.body_start),
         alias_candidates=alias_candidates(departments, tasks, reg),
-        coverage=Coverage(
-            annotations=sum(1 for n in nodes for a in n.annotations if not a.roles.empty()),
+        coverage=_trusted(
+            Coverage, annotations=sum(1 for n in nodes for a in n.annotations if not a.roles.empty()),
             tasks=len(tasks), tasks_without_responsibility=leaves,
         ),
         text=norm,

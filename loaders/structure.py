@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate, pairwise
 from operator import add
 from typing import Final
@@ -230,8 +229,7 @@ def nest(heads: list[Heading], text_end: int) -> None:
         heads[-1].end = max(text_end, heads[-1].start)
 
 
-@lru_cache(maxsize=4096)
-def _path_part(number: str) -> str:
+def _path_part(number: str) -> str:  # (no lru_cache: compiled, its wrapper costs more than this)
     if number.startswith("第") or number.endswith(("部分", "章", "节", "条")):
         return number
     return number.strip().replace("．", ".")

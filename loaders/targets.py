@@ -53,9 +53,10 @@ def quantities(text: str) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     end = 0
     for run in _NUM_RUN.finditer(text):  # 一体化, 2021年: no unit, range mark or decimal follows; skipped
-        if run.start() and text[run.start() - 1] == "第":
+        first, last = run.span()  # (one call, not two per use: compiled, each is a method call)
+        if first and text[first - 1] == "第":
             continue  # 第十二条: an ordinal, and no tail of it (二条) is a count either
-        for pos in range(run.start(), run.end()):
+        for pos in range(first, last):
             if pos < end:
                 continue
             if pos and text[pos - 1] in "0123456789.第":

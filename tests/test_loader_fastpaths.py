@@ -237,3 +237,40 @@ def test_every_task_phrase_scan_is_the_plain_finditer() -> None:
     texts = ["".join(rng.choice(bits) for _ in range(rng.randrange(0, 30))) for _ in range(20000)]
     for text in texts + [p.read_bytes().decode("utf-8", "ignore") for p in files]:
         assert [m.span() for m in _every_matches(text)] == [m.span() for m in _EVERY.finditer(text)], text
+
+
+def test_piece_split_is_the_char_by_char_walk() -> None:
+    from loaders.departments import _SPLIT, split_pieces
+    from loaders.roles import _PIECE
+
+    def plain(text: str, rx: re.Pattern[str]) -> list[str]:
+        """split_pieces as first written: depth kept per character, the separator tried at each."""
+        out: list[str] = []
+        depth = 0
+        cur: list[str] = []
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if ch in "(〔【[":
+                depth += 1
+            elif ch in ")〕】]":
+                depth = max(0, depth - 1)
+            if depth == 0:
+                m = rx.match(text, i)
+                if m and m.end() > i:
+                    out.append("".join(cur))
+                    cur = []
+                    i = m.end()
+                    continue
+            cur.append(ch)
+            i += 1
+        out.append("".join(cur))
+        return out
+
+    rng = random.Random(29)
+    bits = ["县发改委", "财政局", "、", ",", ";", "/", "及", "以及", "和", "各", "有", "相", "(", ")", "〔", "〕",
+            "【", "】", "[", "]", "牵头", "x", " "]
+    for _ in range(20000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randrange(0, 16)))
+        for rx in (_SPLIT, _PIECE):
+            assert split_pieces(text, rx) == plain(text, rx), (text, rx.pattern)
