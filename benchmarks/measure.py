@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -73,9 +74,22 @@ def parse(files: list[Path], runs: int) -> dict[str, Any]:
     w_base, c_base, _ = median_time(baseline, max(runs, 3))
     w_parse, c_parse, _ = median_time(extract_all, runs)
     extracts = [extract_text(p.read_bytes().decode("utf-8"), source=p.name) for p in files]
+    from loaders import native
+
     return {"extracts": extracts, "bytes": size, "parse_wall_s": w_parse, "parse_cpu_s": c_parse,
-            "baseline_wall_s": w_base, "baseline_cpu_s": c_base,
+            "baseline_wall_s": w_base, "baseline_cpu_s": c_base, "loaders": native.mode,
             "parse_mb_s": size / 1e6 / c_parse, "baseline_mb_s": size / 1e6 / c_base}
+
+
+def parse_python(directory: Path, runs: int) -> dict[str, Any]:
+    """`parse` with the loader's Python sources (PLANKG_PURE_PYTHON=1) in a child process, run right
+    after the compiled measurement: what the mypyc build buys, on the same files in the same run."""
+    code = ("import json, sys; from pathlib import Path; from benchmarks.measure import parse; "
+            "r = parse(sorted(Path(sys.argv[1]).glob('*.txt')), int(sys.argv[2])); r.pop('extracts'); "
+            "print(json.dumps(r))")
+    out = subprocess.run([sys.executable, "-c", code, str(directory), str(runs)], cwd=ROOT, capture_output=True,
+                         text=True, env={**os.environ, "PLANKG_PURE_PYTHON": "1"}, check=True)
+    return json.loads(out.stdout)
 
 
 def embedded_load(extracts: list[Any], runs: int, per_doc: int) -> dict[str, Any]:
@@ -206,7 +220,6 @@ def machine() -> dict[str, Any]:
             break
     free = subprocess.run(["free", "-m"], capture_output=True, text=True).stdout
     mem = next((ln.split()[1] for ln in free.splitlines() if ln.startswith("Mem:")), "?")
-    import os
     import platform
 
     return {"cpu": cpu, "cores": os.cpu_count(), "mem_mb": mem, "python": platform.python_version(),

@@ -65,7 +65,10 @@ def bench_size(size: int | str, *, seed: int, quick: bool, bolt_uri: str | None,
     p = measure.parse(files, 1 if big else runs)
     extracts = p.pop("extracts")
     r["parse"] = p
-    log(f"{size}: parse {p['parse_mb_s']:.2f} MB/s (baseline {p['baseline_mb_s']:.1f}); loading")
+    if p["loaders"] == "compiled":
+        p["python"] = measure.parse_python(d, 1 if big else runs)
+    log(f"{size}: parse {p['parse_mb_s']:.2f} MB/s ({p['loaders']}; Python sources "
+        f"{p.get('python', {}).get('parse_mb_s', 0):.2f}, read + NFKC {p['baseline_mb_s']:.1f}); loading")
     r["embedded_load"] = measure.embedded_load(extracts, runs, per_doc=3 if big else 5)
     log(f"{size}: load {r['embedded_load']['records_s']:.0f} records/s")
     with tempfile.TemporaryDirectory(prefix="plankg-bench-") as tmp:
@@ -120,6 +123,9 @@ def flatten(r: dict[str, Any]) -> dict[str, dict[str, Any]]:
     put("parse_mb_s", p["parse_mb_s"], "MB per CPU s (one core)")
     put("parse_baseline_mb_s", p["baseline_mb_s"], "MB per CPU s (read + NFKC)")
     put("parse_vs_baseline", p["parse_mb_s"] / p["baseline_mb_s"], "ratio")
+    if "python" in p:
+        put("parse_python_mb_s", p["python"]["parse_mb_s"], "MB per CPU s (loaders as Python sources)")
+        put("parse_compiled_vs_python", p["parse_mb_s"] / p["python"]["parse_mb_s"], "ratio")
     e = r["embedded_load"]
     put("embedded_load_records_s", e["records_s"], "records per CPU s (load_many)")
     put("embedded_per_doc_records_s", e["per_doc_records_s"], "records per CPU s (load, one plan at a time)")

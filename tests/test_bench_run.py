@@ -20,6 +20,11 @@ def test_a_small_run_produces_every_embedded_figure() -> None:
     flat = flatten(r)
     for name in REQUIRED:
         assert name in flat, name
+    from loaders import native
+
+    assert r["parse"]["loaders"] == native.mode
+    if native.mode == "compiled":  # as under make test: the Python sources are measured beside the build
+        assert {"parse_python_mb_s", "parse_compiled_vs_python"} <= set(flat)
     for name, fig in flat.items():
         assert set(fig) == {"value", "unit"}, name
         assert isinstance(fig["value"], int | float) and fig["value"] >= 0, name
