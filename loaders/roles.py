@@ -52,8 +52,6 @@ _KEY_HEAD: Final = re.compile("【|" + "|".join(sorted({k[:2] for k in _ALL_KEYS
 def key_matches(text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match[str]]:
     """KEY_RE.finditer(text, pos, endpos), faster: the same matches."""
     end = len(text) if endpos is None else endpos
-    if end - pos <= 48:  # a short text (a bracket's content): one scan beats several calls
-        return list(KEY_RE.finditer(text, pos, end))
     out: list[re.Match[str]] = []
     head = _KEY_HEAD.search
     match = KEY_RE.match

@@ -174,22 +174,23 @@ def find_targets(
     cuts: list[int] | None = None  # clause boundaries, computed on the first candidate
     sents: list[int] = []
     for m in found:
+        ms, me = m.span()  # (once: compiled, each m.start() is a method call)
         if skip_spans:
-            i = bisect_left(skip_spans, (m.start() + 1, -1)) - 1
-            if i >= 0 and skip_spans[i][0] <= m.start() < skip_spans[i][1]:
+            i = bisect_left(skip_spans, (ms + 1, -1)) - 1
+            if i >= 0 and skip_spans[i][0] <= ms < skip_spans[i][1]:
                 continue
         v_raw = m["v"]
         unit = m["unit"]
         cn = not v_raw[0].isdigit()
-        if cn and v_raw in ("一", "千", "百") and (unit in ("批", "个", "种") or not _strong_before(text, m.start())):
+        if cn and v_raw in ("一", "千", "百") and (unit in ("批", "个", "种") or not _strong_before(text, ms)):
             continue  # 一批, 一个 and friends are manners of speech, not commitments
-        if cn and _noun_follows(text, m.end()) and not _strong_before(text, m.start()):
+        if cn and _noun_follows(text, me) and not _strong_before(text, ms):
             continue  # 三项措施, 七大行动: a count in passing, not a commitment
         # (the character tests first: what every _OWN_TASKS / _BOUND_THEN_NOUN match starts with)
-        nxt = text[m.end(): m.end() + 1]
-        if nxt in _OWN_TASKS_FIRST and _OWN_TASKS.match(text, m.end()):
+        nxt = text[me: me + 1]
+        if nxt in _OWN_TASKS_FIRST and _OWN_TASKS.match(text, me):
             continue  # 组织实施12项重点任务: the plan counting its own tasks
-        if nxt == "以" and _BOUND_THEN_NOUN.match(text, m.end()) and _ELIMINATE.search(text, max(0, m.start() - 6), m.start()):
+        if nxt == "以" and _BOUND_THEN_NOUN.match(text, me) and _ELIMINATE.search(text, max(0, ms - 6), ms):
             continue  # 消除56人以上大班额: the number qualifies what is to go, it is no target
         if _qualifier(text, m):
             continue  # 存栏100头以上规模养殖…: the number qualifies a noun; the target comes later
@@ -200,22 +201,22 @@ def find_targets(
         if cuts is None:
             cuts = [c.start() for c in _CLAUSE.finditer(text)]
             sents = [c.start() for c in _SENT_END.finditer(text)]
-        c_start, c_end = _between(cuts, m.start(), m.end(), len(text))
+        c_start, c_end = _between(cuts, ms, me, len(text))
         if _POLICY.search(text, c_start, c_end) or _CAP.search(text, c_start, c_end):
             continue  # 给予10%补助, 最高不超过500万元: a policy's rate or cap, not a commitment
-        if _NORM.search(text, c_start, m.start()):
+        if _NORM.search(text, c_start, ms):
             continue  # 按每百户不少于30平方米配建: a planning norm
-        if m.start() >= 2 and text[m.start() - 1] == "前" and text[m.start() - 2] not in "年月日底之以":
+        if ms >= 2 and text[ms - 1] == "前" and text[ms - 2] not in "年月日底之以":
             continue  # 进出口额前200名企业: a rank naming the scope, not a target
         for a, _b in skip_spans:  # a clause ends where an annotation starts: …3000户(市民政局牵头,…)
-            if m.end() <= a < c_end:
+            if me <= a < c_end:
                 c_end = a
                 break
-        if "对" in text[max(c_start, m.start() - 8): m.start()] and "进行" in text[m.end(): c_end]:
+        if "对" in text[max(c_start, ms - 8): ms] and "进行" in text[me: c_end]:
             continue  # 对辖区42个小区投放点进行提档升级: the count names the existing scope of the work
-        sent_start, sent_end = _between(sents, m.start(), m.start(), len(text))
-        before = text[c_start: m.start()]
-        after = text[m.end(): m.end() + 4]
+        sent_start, sent_end = _between(sents, ms, ms, len(text))
+        before = text[c_start: ms]
+        after = text[me: me + 4]
         comparator = None
         if m["approx"] or (after[:1] in ("及", "或", "以") and _AFTER_GE.match(after)):
             comparator = ">="
@@ -236,13 +237,13 @@ def find_targets(
         lead_start = _lead_in(text, cuts, c_start, sent_start)
         for a, b in skip_spans:  # a clause never starts inside the heading's number (③ reads as 3)
             if a <= lead_start < b:
-                lead_start = min(b, m.start())
+                lead_start = min(b, ms)
         sentence = text[sent_start:sent_end]
-        pre = text[sent_start: m.start()]
+        pre = text[sent_start: ms]
         cad = _CADENCE_RE.search(text[lead_start: c_end])
         cadence = ("每年" if cad.group(0) in ("逐年", "每年度") else cad.group(0)) if cad else None
         if cadence:  # 每年…: no deadline unless the clause itself names a year
-            deadline = _deadline(text[lead_start: m.start()], "", None, issue_year)
+            deadline = _deadline(text[lead_start: ms], "", None, issue_year)
         else:
             deadline = (_deadline(pre, sentence, period_end, issue_year) or _opening_year(text, sent_start)
                         or task_deadline or period_end)
