@@ -252,8 +252,15 @@ def clean_name(raw: str) -> str:
     return got
 
 
+#: (以下简称区住建交局) after a name defines an abbreviation: it is no part of the name
+_ABBREVIATION = re.compile(r"\((?:(?:以下|下文)?简称|下称)[^()]{1,20}\)")
+
+
 def _clean_name(raw: str) -> str:
-    name = raw.strip().strip("\"'“”‘’ \t。.").replace("〔", "(").replace("〕", ")")
+    # a leading dash opens roles written after a paragraph: …。——A负责,B协助
+    name = raw.strip().strip("\"'“”‘’ \t。.").lstrip("—–-~").replace("〔", "(").replace("〕", ")")
+    if "称" in name:
+        name = _ABBREVIATION.sub("", name)
     if name and name[-1] in _TRAIL_LAST:
         name = _TRAIL.sub("", name).strip()
     if name.startswith("由"):

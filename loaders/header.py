@@ -200,6 +200,8 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
     win = text[max(0, h.body_start - 300): h.body_start + 300]
     for cand in (h.title, win, text[:3000]):
         m = _PERIOD.search(cand)
+        if m and "《" in cand:
+            m = _own_period(cand, m, h.title)
         if m and m.group(1) <= m.group(2):
             return m.group(1), m.group(2)
     one = re.findall(r"((?:19|20)\d{2})年", h.title)
@@ -220,6 +222,21 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
     if goals:
         return (str(issue) if issue else None), str(max(goals))
     return None, None
+
+
+def _own_period(text: str, m: re.Match[str] | None, title: str) -> re.Match[str] | None:
+    """The first period match not inside a 《…》 naming another plan (为贯彻落实《某市…三年行动方案
+    (2023—2025年)》: that plan's period, not this one's); a book naming this plan counts."""
+    while m is not None:
+        opened = text.rfind("《", 0, m.start())
+        if opened < 0 or text.rfind("》", 0, m.start()) > opened:
+            return m  # outside any 《…》
+        close = text.find("》", m.end())
+        book = text[opened + 1: close if close >= 0 else len(text)]
+        if title and book.startswith(title):
+            return m
+        m = _PERIOD.search(text, m.end())
+    return None
 
 
 _GOAL_YEAR = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
