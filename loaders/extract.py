@@ -42,7 +42,15 @@ from loaders.outline import (
 )
 from loaders.roles import FIRST_IS_LEAD_RE, Annotation, find_annotations, parse_sentence, resolve
 from loaders.rules import document_rules
-from loaders.structure import circled_lines, detect_headings, has_circled, inline_circled, nest, split_lines
+from loaders.structure import (
+    circled_lines,
+    detect_headings,
+    has_circled,
+    inline_circled,
+    inline_ordinals,
+    nest,
+    split_lines,
+)
 from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
@@ -83,7 +91,10 @@ def extract_text(
     src = raw if raw is not None else text
     circled = has_circled(src)  # one scan for both: each finds nothing in a text without ①..⑳
     heads = detect_headings(lines, circled_lines(src) if circled else {}, hdr.body_start, norm)
-    heads = inline_items(heads, lines, inline_circled(src) if circled else {}, hdr.body_start, reg)
+    inline = inline_circled(src) if circled else {}
+    if "一是" in norm:  # 一是…(牵头:A);二是…(牵头:B): items with their own roles are tasks too
+        inline.update(inline_ordinals(lines, norm))
+    heads = inline_items(heads, lines, inline, hdr.body_start, reg)
     nest(heads, len(norm))
     rows = find_text_tables(norm, lines, reg)
     if not heads and not rows:
@@ -164,6 +175,10 @@ def extract_text(
         ))
         for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
             targets.append(_target(t, path_of[i], len(targets)))
+        if n.tail is not None:  # its text after its last inline item
+            a, b = n.tail
+            for t in find_targets(norm[a:b], a, hdr.period[1], issue_year, task_deadline=deadline):
+                targets.append(_target(t, path_of[i], len(targets)))
     task_set = set(task_idx)
     first = min([n.start for n in nodes] + [len(norm)])
     for t in find_targets(norm[hdr.body_start: first], hdr.body_start, hdr.period[1], issue_year):

@@ -43,6 +43,8 @@ class Node:
     annotations: list[Annotation] = field(default_factory=list)
     roles: Roles = field(default_factory=Roles)
     section: str = ""  # title of its top-level section
+    #: text of this node after its last inline item (…三是…(牵头:A)。到2024年底,…达到95%): its own
+    tail: tuple[int, int] | None = None
 
 
 GROUP_RULE = re.compile(
@@ -140,6 +142,10 @@ def heading_nodes(norm: str, heads: list[Heading]) -> list[Node]:
             h.end -= 1
         nodes.append(Node(h.path, h.number, h.level, heading_title(first_line), h.start, h.end,
                            h.body_start, h.parent, list(h.children)))
+        if h.start < h.own_end < h.end and h.parent is not None:
+            # the last inline item ends at its annotation; what follows is its parent's text
+            nodes[h.parent].tail = (h.own_end, h.end)
+            nodes[-1].end = h.own_end
     tops: list[str] = []  # the title of each node's top-level ancestor (a parent comes before its children)
     for n, h in zip(nodes, heads, strict=True):
         tops.append(n.title if n.parent is None else tops[n.parent])
@@ -295,23 +301,30 @@ def unique_ids(nodes: list[Node], task_idx: list[int]) -> dict[int, str]:
 
 def inline_items(heads: list[Heading], lines: list[Line], inline: dict[int, list[tuple[int, str]]],
                   body_start: int, reg: Registry) -> list[Heading]:
-    """①…(A牵头,B参与);②…(C牵头)。 inside one line: items that each carry their own roles are
-    tasks of their own (headings); items without roles stay the text of the line they are in."""
+    """①…(A牵头,B参与);②…(C牵头)。 or 一是…(牵头:A);二是…(牵头:B) inside one line: items that
+    each carry their own roles are tasks of their own (headings), the last one ending with its
+    annotation (a closing sentence after it is the line's); items without roles stay the text of
+    the line they are in."""
     added: list[Heading] = []
     for i, items in inline.items():
         if i >= len(lines) or lines[i].start < body_start:
             continue
         ln = lines[i]
         bounds = [col for col, _ in items] + [len(ln.text)]
-        segs = [(ln.start + a, ln.start + b) for a, b in pairwise(bounds)]
-        if not all(any(not x.roles.empty() for x in find_annotations(ln.text[a - ln.start: b - ln.start], 0, reg))
-                   for a, b in segs):
+        found = [[x for x in find_annotations(ln.text[a:b], a, reg) if not x.roles.empty()]
+                 for a, b in pairwise(bounds)]
+        if not all(found):
             continue
-        for (col, char), (a, _b) in zip(items, segs, strict=False):
-            digits = str(CIRCLED.index(char) + 1) if char in CIRCLED else ""
-            if not digits or not ln.text.startswith(digits, col):
+        last_end = found[-1][-1].end
+        while last_end < len(ln.text) and ln.text[last_end] in "。;,":
+            last_end += 1
+        for (col, char), b in zip(items, bounds[1:], strict=False):
+            digits = str(CIRCLED.index(char) + 1) if char in CIRCLED else char
+            if not ln.text.startswith(digits, col):
                 break  # the line does not hold the item where the raw text did: leave it alone
-            added.append(Heading("circ", char, i, a, ln.end, a + len(digits)))
+            own_end = ln.start + last_end if b == len(ln.text) else -1
+            added.append(Heading("circ" if char in CIRCLED else "ordinal", char, i, ln.start + col, ln.end,
+                                 ln.start + col + len(digits), own_end=own_end))
     if not added:
         return heads
     return sorted([*heads, *added], key=lambda h: h.start)

@@ -53,6 +53,8 @@ class Heading:
     parent: int | None = None
     children: list[int] = field(default_factory=list)
     section: str = ""  # for unnumbered paragraphs: the short title line above (保障措施 …)
+    #: an inline item's own end when text after it belongs to its parent (…(牵头:A)。到2024年底,…)
+    own_end: int = -1
 
 
 def split_lines(text: str) -> list[Line]:
@@ -105,6 +107,28 @@ def inline_circled(raw: str) -> dict[int, list[tuple[int, str]]]:
                 found.append((len(unicodedata.normalize("NFKC", line[: m.start()])), m.group(0)))
         if found:
             out[i] = found
+    return out
+
+
+_ORDINAL_ITEM = re.compile(r"(?<=[。;:,])[^\S\n]*([一二三四五六七八九十]是)")
+_ORDINALS = "一二三四五六七八九十"
+
+
+def inline_ordinals(lines: list[Line], text: str) -> dict[int, list[tuple[int, str]]]:
+    """一是…;二是…;三是… inside a line (after a stop, a colon or a comma, numbered on from 一是):
+    line index -> (column, 一是) of each item, for lines holding two or more."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    k = text.find("一是")
+    while k >= 0:
+        i = bisect_left(lines, k + 1, key=lambda ln: ln.start) - 1  # the line holding k
+        ln = lines[i]
+        items: list[tuple[int, str]] = []
+        for m in _ORDINAL_ITEM.finditer(ln.text):
+            if len(items) < len(_ORDINALS) and m.group(1)[0] == _ORDINALS[len(items)]:
+                items.append((m.start(1), m.group(1)))
+        if len(items) >= 2:
+            out[i] = items
+        k = text.find("一是", ln.end)
     return out
 
 

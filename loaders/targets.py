@@ -99,6 +99,7 @@ _MARKED_YEAR = re.compile(
     r"(?:到|至|截至|截止到?|于)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)"
 )
 _BARE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_BASELINE_YEAR = re.compile(r"(?:由|从)\s*(?:19|20)\d{2}\s*年(?:底|末)?的?")
 
 
 _CN_CHARS = frozenset(CN_NUM)
@@ -296,6 +297,8 @@ def _deadline(pre: str, sentence: str, period_end: str | None, issue_year: str |
     bare year not older than the plan (2000年底前建成的 qualifies a noun), else relative (三年内)."""
     if "年" not in pre:
         return None
+    if "由" in pre or "从" in pre:  # 由2023年的91%提高到96%: the year of the baseline, no deadline
+        pre = _BASELINE_YEAR.sub("", pre)
     floor = int(issue_year) - 1 if issue_year else 0
     m = _RANGE_YEARS.search(pre)
     if m:

@@ -163,3 +163,27 @@ def test_a_period_inside_a_named_plan_is_not_the_plans_own() -> None:
     ex = extract_text(head + text)
     assert ex.plan.period == ("2024", "2024")
     assert [t.deadline for t in ex.targets] == ["2024"]
+
+
+def test_yishi_items_with_their_own_roles_are_tasks_and_the_closing_sentence_stays_with_the_paragraph() -> None:
+    text = (
+        "一、重点任务\n(一)强化水源保护。重点抓好三项工作:一是完成水源保护区划定(牵头:县生态环境分局;配合:县水务局);"
+        "二是开展水质监测(牵头:县卫生健康局;配合:县疾病预防控制中心);三是配齐消毒设备(牵头:县水务局)。"
+        "到2024年底,水质合格率达到95%以上。\n"
+        "(二)健全管护机制。一是落实三级管护责任;二是推行以水养水,水费收缴率达到85%。(牵头单位:县水务局;配合单位:县财政局)\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(t.id, t.parent, t.title, t.lead, t.support) for t in ex.tasks] == [
+        ("(一)", None, "强化水源保护", [], []),
+        ("一是", "(一)", "完成水源保护区划定", ["生态环境局"], ["水务局"]),
+        ("二是", "(一)", "开展水质监测", ["卫健委"], ["疾病预防控制中心"]),
+        ("三是", "(一)", "配齐消毒设备", ["水务局"], []),
+        ("(二)", None, "健全管护机制", ["水务局"], ["财政局"]),
+    ]
+    assert [(g.task, g.text) for g in ex.targets] == [("(一)", "到2024年底,水质合格率达到95%以上"), ("(二)", "水费收缴率达到85%")]
+
+
+def test_a_year_after_you_is_a_baseline_not_a_deadline() -> None:
+    text = "一、重点任务\n(一)提升供水标准。全县自来水普及率由2023年的91%提高到96%。(牵头单位:县水务局)\n"
+    [g] = extract_text(HEAD.replace("设备更新工作方案", "2024年供水工作方案") + text).targets
+    assert (g.value, g.unit, g.comparator, g.deadline) == (96.0, "%", None, "2024")
