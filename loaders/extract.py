@@ -35,6 +35,7 @@ from loaders.outline import (
     heading_nodes,
     inline_items,
     lift_trailing_labels,
+    merge_repeated_rows,
     not_task_section,
     paragraph_headings,
     select_tasks,
@@ -100,6 +101,7 @@ def extract_text(
     if not heads and not rows:
         heads = paragraph_headings(lines, hdr.body_start, reg)
     nodes = heading_nodes(norm, heads)
+    n_heads = len(nodes)
     add_rows(nodes, rows)
     # every FIRST_IS_LEAD_RE match holds 为牵头 and every GROUP_RULE match 任务由 or 任务均由: the
     # substring tests are exact guards, far cheaper than the regexes on text that has neither
@@ -124,6 +126,8 @@ def extract_text(
             n.annotations = [a for a in n.annotations if not a.sentence]
         for a in n.annotations:
             n.roles.merge(a.roles)
+    if rows and n_heads:
+        merge_repeated_rows(nodes, n_heads)
     apply_group_rules(nodes, group_rules)
     lift_trailing_labels(norm, nodes)
     rules = document_rules(norm, nodes, reg)
@@ -185,7 +189,7 @@ def extract_text(
         targets.append(_target(t, None, len(targets)))  # plan-level targets of the preamble
     phase_titles = _titles_matching(PHASE_SECTION, nodes)
     for i, n in enumerate(nodes):
-        if i not in task_set and not n.children and (i if n.parent is None else n.parent) not in phase_titles:
+        if i not in task_set and not n.children and not n.repeats and (i if n.parent is None else n.parent) not in phase_titles:
             for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
                 targets.append(_target(t, None, len(targets)))
     for t in indicator_targets(lines) if "指标" in norm else ():  # 主要发展指标 tables: one target per indicator and year

@@ -45,6 +45,8 @@ class Node:
     section: str = ""  # title of its top-level section
     #: text of this node after its last inline item (…三是…(牵头:A)。到2024年底,…达到95%): its own
     tail: tuple[int, int] | None = None
+    #: a table row repeating a heading of the body (附件 分工表): its roles went to that heading
+    repeats: bool = False
 
 
 GROUP_RULE = re.compile(
@@ -187,6 +189,26 @@ def add_rows(nodes: list[Node], rows: list[TableRow]) -> None:
             base.children.append(idx)
 
 
+def merge_repeated_rows(nodes: list[Node], n_heads: int) -> None:
+    """A 分工表 (in an attachment, say) whose rows repeat the body's headings word for word gives
+    each heading its row's roles and 完成时限: one task, not two. Only headings without roles of
+    their own and with a title no other heading has; the row is then no task."""
+    titles: dict[str, int] = {}
+    for k in range(n_heads):
+        t = nodes[k].title
+        titles[t] = -1 if t in titles else k
+    for row in nodes[n_heads:]:
+        k = titles.get(row.title, -1) if row.title else -1
+        if k < 0 or row.roles.empty():
+            continue
+        head = nodes[k]
+        if not head.roles.empty() or head.start <= row.start <= head.end:
+            continue
+        head.annotations, head.roles = row.annotations, row.roles
+        row.annotations, row.roles, row.repeats = [], Roles(), True
+        titles[row.title] = -1  # one row per heading
+
+
 def _group_node(nodes: list[Node], n_heads: int, groups: dict[int, int],
                 group: tuple[int, int, str, str], parent: int | None) -> int:
     """The node of a table's group row ((一)设备更新行动 spanning the columns): the heading read on
@@ -246,8 +268,8 @@ def select_tasks(nodes: list[Node]) -> list[int]:
         for i, n in enumerate(nodes):
             if n.parent is not None and _TASK_SECTION.search(n.section) and not not_task_section(n.section):
                 keep.add(i)
-    keep = {i for i in keep if not not_task_section(nodes[i].section) or not nodes[i].roles.empty()
-            or any(not nodes[c].roles.empty() for c in nodes[i].children)}
+    keep = {i for i in keep if (not not_task_section(nodes[i].section) or not nodes[i].roles.empty()
+            or any(not nodes[c].roles.empty() for c in nodes[i].children)) and not nodes[i].repeats}
     return sorted(keep, key=lambda i: (nodes[i].start, i))
 
 

@@ -187,3 +187,24 @@ def test_a_year_after_you_is_a_baseline_not_a_deadline() -> None:
     text = "一、重点任务\n(一)提升供水标准。全县自来水普及率由2023年的91%提高到96%。(牵头单位:县水务局)\n"
     [g] = extract_text(HEAD.replace("设备更新工作方案", "2024年供水工作方案") + text).targets
     assert (g.value, g.unit, g.comparator, g.deadline) == (96.0, "%", None, "2024")
+
+
+def test_an_attached_table_repeating_the_body_headings_gives_them_roles_and_deadlines() -> None:
+    text = (
+        "一、重点任务\n(一)编制空间规划。2024年底前完成规划编制。\n"
+        "(二)建设示范区。每年新增投放人工鱼礁不少于10万空方,到2026年新建示范区2个。\n"
+        "(三)完善冷链体系。新增冷库库容不少于5万吨。\n"
+        "二、保障措施\n(一)加强组织领导。建立联席会议制度。\n"
+        "附件\n某县重点任务分工表\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+        "1\t编制空间规划\t县自然资源局\t县农业农村局\t2024年12月底\n"
+        "2\t建设示范区\t县农业农村局\t县自然资源局\t2026年12月底\n"
+        "3\t完善冷链体系\t县商务局、县农业农村局\t县发展改革局\t2025年12月底\n"
+    )
+    ex = extract_text(HEAD.replace("设备更新工作方案", "海洋牧场三年行动方案(2024—2026年)") + text)
+    assert [(t.id, t.title, t.lead, t.support, t.deadline) for t in ex.tasks] == [
+        ("(一)", "编制空间规划", ["自然资源局"], ["农业农村局"], "2024"),
+        ("(二)", "建设示范区", ["农业农村局"], ["自然资源局"], "2026"),
+        ("(三)", "完善冷链体系", ["商务局", "农业农村局"], ["发改委"], "2025"),
+    ]
+    assert [(g.task, g.value, g.unit, g.cadence, g.deadline) for g in ex.targets] == [
+        ("(二)", 10.0, "万空方", "每年", None), ("(二)", 2.0, "个", None, "2026"), ("(三)", 5.0, "万吨", None, "2025")]
