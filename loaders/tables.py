@@ -17,7 +17,7 @@ from loaders.roles import _LEAD_MARK, TRIGGER_RE, Roles, parse_keyed, parse_sent
 from loaders.structure import Line
 
 _COL_KINDS = (
-    ("number", re.compile(r"^(?:序号|编号|序|No\.?)$", re.I)),
+    ("number", re.compile(r"^(?:序号|编号|序|No\.?|任务编号|任务序号)$", re.I)),
     ("person", re.compile(r"责任领导|牵头领导|分管领导|包联领导|责任人")),
     ("lead", re.compile(r"牵头|主责|主办")),
     ("support", re.compile(r"配合|协办|参与|协助|协同|支持单位")),
@@ -25,11 +25,12 @@ _COL_KINDS = (
     ("deadline", re.compile(r"时限|完成时间|时间节点|进度|时间安排|完成期限")),
     ("title", re.compile(r"任务|事项|项目|名称|工作内容|工作$")),
     ("measures", re.compile(r"措施|内容|目标|要求|举措")),
-    ("other", re.compile(r"备注|说明")),
+    ("other", re.compile(r"备注|说明|职务|职位")),  # 职务 beside 责任人: titles, not persons
 )
 _ROLE_KINDS = ("lead", "resp", "support", "person")
 _EMPTY = {"", "—", "-", "–", "/", "无", "——", "\\", "--"}
-_ROW_NO = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
+#: a row's number: 1, 十二, or a task code A-01 (its letter a category, no group)
+_ROW_NO = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[A-Z]{1,2}-?\d{1,3})$")
 _DEADLINE_CELL = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
 _TABLE_TITLE = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")

@@ -208,3 +208,28 @@ def test_an_attached_table_repeating_the_body_headings_gives_them_roles_and_dead
     ]
     assert [(g.task, g.value, g.unit, g.cadence, g.deadline) for g in ex.targets] == [
         ("(二)", 10.0, "万空方", "每年", None), ("(二)", 2.0, "个", None, "2026"), ("(三)", 5.0, "万吨", None, "2025")]
+
+
+def test_a_two_row_table_header_task_codes_and_a_title_column_beside_the_person() -> None:
+    from loaders import extract_bytes
+
+    page = (
+        "<html><body><p>某县人民政府办公室关于印发某县2024年营商环境督查督办工作方案的通知</p><p>2024年3月5日</p>"
+        "<p>某县2024年营商环境督查督办工作方案</p><p>一、工作目标</p><p>2024年,企业开办时间压缩至0.5个工作日以内。</p>"
+        "<p>附表</p><p>某县2024年营商环境重点任务督查督办台账</p><table>"
+        "<tr><td rowspan='2'>任务编号</td><td rowspan='2'>工作任务</td><td rowspan='2'>目标要求</td>"
+        "<td colspan='2'>责任部门</td><td rowspan='2'>责任人</td><td rowspan='2'>职务</td><td rowspan='2'>完成时限</td></tr>"
+        "<tr><td>(牵头)</td><td>(参与)</td></tr>"
+        "<tr><td>A-01</td><td>推行企业开办一日办结</td><td>企业开办时间压缩至0.5个工作日以内</td><td>县市场监管局</td>"
+        "<td>县政务服务办、县人力社保局</td><td>周海燕</td><td>县市场监管局副局长</td><td>2024年6月底</td></tr>"
+        "<tr><td>B-01</td><td>做好重点企业用工服务</td><td>帮助重点企业招工不少于1.2万人</td><td>县人力社保局、县司法局</td>"
+        "<td>&nbsp;</td><td>郑伟、黄志强</td><td>县人力社保局副局长、县司法局局长</td><td>长期坚持</td></tr>"
+        "</table></body></html>"
+    )
+    ex = extract_bytes(page.encode("utf-8"), "plan.html")
+    assert [(t.id, t.title, t.lead, t.support, t.persons, t.deadline) for t in ex.tasks] == [
+        ("A-01", "推行企业开办一日办结", ["市场监管局"], ["政务服务办", "人力社保局"], ["周海燕"], "2024"),
+        ("B-01", "做好重点企业用工服务", ["人力社保局", "司法局"], [], ["郑伟", "黄志强"], None),
+    ]
+    assert [(g.task, g.value, g.unit, g.comparator, g.deadline) for g in ex.targets] == [
+        (None, 0.5, "个工作日", "<=", "2024"), ("A-01", 0.5, "个工作日", "<=", "2024"), ("B-01", 1.2, "万人", ">=", "2024")]
