@@ -180,8 +180,9 @@ def extract_text(
         for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
             targets.append(_target(t, path_of[i], len(targets)))
         if n.tail is not None:  # its text after its last inline item
-            a, b = n.tail
-            for t in find_targets(norm[a:b], a, hdr.period[1], issue_year, task_deadline=deadline):
+            tail_start, tail_end = n.tail
+            for t in find_targets(norm[tail_start:tail_end], tail_start, hdr.period[1], issue_year,
+                                  task_deadline=deadline):
                 targets.append(_target(t, path_of[i], len(targets)))
     task_set = set(task_idx)
     first = min([n.start for n in nodes] + [len(norm)])
@@ -370,6 +371,10 @@ def _phases(norm: str, nodes: list[Node], year: str | None, phase_titles: set[in
             for m in _PHASE_LINE.finditer(norm, n.body_start, n.end):
                 start, end = phase_dates(m.group(2), year)
                 out.append(_trusted(PhaseExtract, name=m.group(1), start=start, end=end, span=(m.start(), m.end())))
+            if any(p.start or p.end for p in out):
+                # lines with dates are the phases; a 实施阶段 / 时间安排 header row or an intro
+                # (工作分三个阶段推进) names 阶段 without any
+                out = [p for p in out if p.start or p.end]
         if out:
             break
     return out

@@ -33,6 +33,8 @@ _TITLE_WORDS = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|要点|
 # possessive runs ({..}+): a run of characters other than 《 (or 》) can only be followed by 《 (》) at
 # its full length, so giving characters back never helps; it only cost time after every 落实 / 按照
 _IMPLEMENTS = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}+((?:《[^》\n]{4,80}+》(?:和|、|及|以及|与)?)+)")
+#: 《某省人民政府关于印发…若干措施的通知》: the notice issuing a policy is implemented like the policy
+_ISSUING_NOTICE = re.compile(r"关于印发.{2,60}的通知$")
 _BOOK = re.compile(r"《([^》\n]{4,80})》")
 _PLACE = re.compile(
     r"^([\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|县|旗|区|盟|州))"
@@ -75,7 +77,7 @@ def read_header(text: str, source: str | None) -> Header:
     if notice:
         h.title = notice.group("title").strip()
         h.issuer = notice.group("issuer").strip() or None
-        if not h.issuer and re.search(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$", prev) and len(prev) <= 30:
+        if not h.issuer and _ISSUER_END.search(prev) and len(_first_signer(prev)) <= 30:
             h.issuer = prev  # the issuer on its own line above 关于印发…
     else:
         h.title = _title_line(head) or (source or "untitled plan")
@@ -96,6 +98,8 @@ def read_header(text: str, source: str | None) -> Header:
                 break
     if not h.issuer:
         h.issuer = portal.get("发布机构") or portal.get("发文机关") or _signature(head, dm)
+    if h.issuer and " " in h.issuer:
+        h.issuer = _first_signer(h.issuer)
     h.body_start = _body_start(text, h.title)
     h.period = _period(text, h)
     pre = _preamble(text, h.body_start)
@@ -103,7 +107,7 @@ def read_header(text: str, source: str | None) -> Header:
     for im in _IMPLEMENTS.finditer(pre) if "《" in pre else ():
         for bm in _BOOK.finditer(im.group(1)):
             t = bm.group(1).strip()
-            if t != h.title and t not in seen and _TITLE_WORDS.search(t):
+            if t != h.title and t not in seen and (_TITLE_WORDS.search(t) or _ISSUING_NOTICE.search(t)):
                 seen.append(t)
     h.implements = seen
     for cand in (h.issuer or "", h.title):
@@ -152,13 +156,24 @@ def _title_line(head: str) -> str | None:
     return None
 
 
+_ISSUER_END = re.compile(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$")
+
+
+def _first_signer(line: str) -> str:
+    """A joint signature (甲市发展和改革委员会 乙市发展和改革委员会): its first body issues the plan."""
+    parts = line.split()
+    if len(parts) > 1 and all(_ISSUER_END.search(p) for p in parts):
+        return parts[0]
+    return line
+
+
 def _signature(head: str, dm: re.Match[str] | None) -> str | None:
     if not dm:
         return None
     before = head[: dm.start()].rstrip().split("\n")
     if before:
         last = before[-1].strip()
-        if 2 <= len(last) <= 30 and re.search(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$", last):
+        if 2 <= len(_first_signer(last)) <= 30 and _ISSUER_END.search(last):
             return last
     return None
 
@@ -241,7 +256,7 @@ def _own_period(text: str, m: re.Match[str] | None, title: str) -> re.Match[str]
 
 _GOAL_YEAR = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
 #: a goals chapter opening with its year (工作目标 / 2024年,全县…): the year the goals are for
-_GOAL_OPEN = re.compile(r"目标[^\S\n]*\n\s*((?:19|20)\d{2})年(?:底)?[,:]")
+_GOAL_OPEN = re.compile(r"目标[^\S\n]*\n\s*((?:19|20)\d{2})年(?:底|末)?(?:前)?[,:]")
 
 
 # ---- phases -----------------------------------------------------------------------------------
@@ -286,7 +301,7 @@ _BODY_LEFT = re.compile(
 )
 #: the verbs that introduce a body: when one is there, the name is everything after it (和, 以, 及
 #: inside 县推动大规模设备更新和消费品以旧换新工作专班 are part of the name)
-_BODY_VERB = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由)")
+_BODY_VERB = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由|负责|承担)")
 
 
 def _body_suffixes(text: str) -> list[tuple[int, str]]:

@@ -233,3 +233,22 @@ def test_a_two_row_table_header_task_codes_and_a_title_column_beside_the_person(
     ]
     assert [(g.task, g.value, g.unit, g.comparator, g.deadline) for g in ex.targets] == [
         (None, 0.5, "个工作日", "<=", "2024"), ("A-01", 0.5, "个工作日", "<=", "2024"), ("B-01", 1.2, "万人", ">=", "2024")]
+
+
+def test_a_joint_signature_a_notice_implemented_phases_from_a_table_and_a_body_after_a_verb() -> None:
+    doc = (
+        "甲市发展和改革委员会 乙市发展和改革委员会\n关于印发《两市充电设施协同发展行动方案》的通知\n"
+        "两市充电设施协同发展行动方案\n"
+        "为贯彻落实《某省人民政府关于印发促进充电设施发展若干措施的通知》,制定本方案。\n"
+        "一、重点任务\n(一)建设快充网络。(甲市交通局牵头,乙市交通局配合)\n"
+        "二、实施步骤\n工作分三个阶段推进,具体安排如下:\n实施阶段\t时间安排\t主要工作\n"
+        "摸底调查阶段\t2024年3月—4月\t全面排查\n集中建设阶段\t2024年5月—10月\t组织实施\n"
+        "三、保障措施\n(一)加强组织领导。建立两市充电设施建设工作联席会议制度,甲市发展改革委负责联席会议日常工作。\n"
+        "甲市发展和改革委员会 乙市发展和改革委员会\n2024年5月20日\n"
+    )
+    ex = extract_text(doc)
+    assert ex.plan.issuer == "甲市发展和改革委员会"
+    assert ex.plan.implements == ["某省人民政府关于印发促进充电设施发展若干措施的通知"]
+    assert [(p.name, p.start, p.end) for p in ex.phases] == [
+        ("摸底调查阶段", "2024-03", "2024-04"), ("集中建设阶段", "2024-05", "2024-10")]
+    assert ex.coordinating_bodies == ["两市充电设施建设工作联席会议"]
