@@ -121,6 +121,8 @@ def extract_text(
             if not roles.empty():
                 group_rules.append((k, Annotation(n.start + m.start(), n.start + m.end(), roles), numbers))
         n.annotations = find_annotations(_blank(own, spans), n.start, reg)
+        if n.tail is not None:  # its text after its last inline item: …;二是…(牵头:B)。(牵头单位:C)
+            n.annotations += find_annotations(norm[n.tail[0]: n.tail[1]], n.tail[0], reg)
         if n.annotations and not_task_section(n.section):
             # in 保障措施 and the like, "X负责…" describes a duty, not a task's owner
             n.annotations = [a for a in n.annotations if not a.sentence]
@@ -181,8 +183,9 @@ def extract_text(
             targets.append(_target(t, path_of[i], len(targets)))
         if n.tail is not None:  # its text after its last inline item
             tail_start, tail_end = n.tail
+            tail_skip = [(a.start - tail_start, a.end - tail_start) for a in n.annotations]
             for t in find_targets(norm[tail_start:tail_end], tail_start, hdr.period[1], issue_year,
-                                  task_deadline=deadline):
+                                  task_deadline=deadline, skip=tail_skip):
                 targets.append(_target(t, path_of[i], len(targets)))
     task_set = set(task_idx)
     first = min([n.start for n in nodes] + [len(norm)])

@@ -337,7 +337,7 @@ def inline_items(heads: list[Heading], lines: list[Line], inline: dict[int, list
                  for a, b in pairwise(bounds)]
         if not all(found):
             continue
-        last_end = found[-1][-1].end
+        last_end = found[-1][0].end  # the last item's own annotation; a later one is its parent's
         while last_end < len(ln.text) and ln.text[last_end] in "。;,":
             last_end += 1
         for (col, char), b in zip(items, bounds[1:], strict=False):

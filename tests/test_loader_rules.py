@@ -252,3 +252,12 @@ def test_a_joint_signature_a_notice_implemented_phases_from_a_table_and_a_body_a
     assert [(p.name, p.start, p.end) for p in ex.phases] == [
         ("摸底调查阶段", "2024-03", "2024-04"), ("集中建设阶段", "2024-05", "2024-10")]
     assert ex.coordinating_bodies == ["两市充电设施建设工作联席会议"]
+
+
+def test_an_annotation_after_the_last_roled_item_is_the_paragraphs() -> None:
+    text = ("一、重点任务\n(一)强化水源保护。一是划定水源保护区(牵头:县生态环境局);二是开展水质监测(牵头:县卫生健康局)。"
+            "以上工作年内完成检测点位20个。(牵头单位:县水务局;配合单位:县财政局)\n")
+    ex = extract_text(HEAD + text)
+    assert [(t.id, t.lead, t.support) for t in ex.tasks] == [
+        ("(一)", ["水务局"], ["财政局"]), ("一是", ["生态环境局"], []), ("二是", ["卫健委"], [])]
+    assert [(g.task, g.value) for g in ex.targets] == [("(一)", 20.0)]
