@@ -23,7 +23,7 @@ from graph.model import (
     plan_id,
 )
 from loaders import lexicon
-from loaders.departments import Canon, Registry, is_subsequence, load_registry
+from loaders.departments import Canon, Registry, defined_abbreviations, is_subsequence, load_registry
 from loaders.header import _LEAD_SECTION, PHASE_SECTION, coordinating_bodies, phase_dates, read_header
 from loaders.indicators import indicator_targets
 from loaders.outline import (
@@ -88,6 +88,8 @@ def extract_text(
         stem = re.sub(r"(?:自治区|自治州|自治县|自治旗|省|市|县|旗|区|盟|州)$", "", hdr.place)
         reg = replace(reg, places=tuple(p for p in (hdr.place, stem) if len(p) >= 2))
     canon = Canon(reg, hdr.place, hdr.level)
+    if "简称" in norm or "下称" in norm:  # 区住房建设和交通局(以下简称区住建交局): one body, two names
+        canon.local.update(defined_abbreviations(norm, reg))
     lines = split_lines(norm)
     src = raw if raw is not None else text
     circled = has_circled(src)  # one scan for both: each finds nothing in a text without ①..⑳

@@ -150,9 +150,9 @@ def test_roles_after_a_dash_with_an_abbreviation_guiding_and_implementing_partie
     )
     assert _tasks(text) == [
         ("(一)", None, "整治街巷路面", ["住房建设和交通局"], ["各乡镇人民政府"]),
-        ("(二)", None, "规范架空线", ["住建交局"], ["经信局"]),
+        ("(二)", None, "规范架空线", ["住房建设和交通局"], ["经信局"]),
         ("(三)", None, "培育特色业态", ["商务局"], ["市场监管局", "有关乡镇人民政府"]),
-        ("(四)", None, "建立管护机制", ["各乡镇人民政府"], ["综合行政执法局", "住建交局"]),
+        ("(四)", None, "建立管护机制", ["各乡镇人民政府"], ["综合行政执法局", "住房建设和交通局"]),
     ]
 
 
@@ -261,3 +261,15 @@ def test_an_annotation_after_the_last_roled_item_is_the_paragraphs() -> None:
     assert [(t.id, t.lead, t.support) for t in ex.tasks] == [
         ("(一)", ["水务局"], ["财政局"]), ("一是", ["生态环境局"], []), ("二是", ["卫健委"], [])]
     assert [(g.task, g.value) for g in ex.targets] == [("(一)", 20.0)]
+
+
+def test_an_abbreviation_the_document_defines_names_the_same_department() -> None:
+    text = (
+        "一、重点任务\n(一)整治街巷路面。整治破损路面。——县住房建设和交通局(以下简称县住建交局)负责,各乡镇人民政府协助。\n"
+        "(二)规范架空线。完成架空线整治。——县住建交局牵头,县经信局协助。\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(t.lead, t.support) for t in ex.tasks] == [(["住房建设和交通局"], ["各乡镇人民政府"]),
+                                                      (["住房建设和交通局"], ["经信局"])]
+    [d] = [d for d in ex.departments if d.name == "住房建设和交通局"]
+    assert d.aliases == ["县住建交局", "县住房建设和交通局"]
