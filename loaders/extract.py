@@ -56,9 +56,8 @@ from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-#: what `(?:公司|集团)$` and `(?:大学|学院|科学院|研究院|研究所)$` search for, as str.endswith tuples
-#: ($ also matches before a final newline): a regex search tries every position of every party name
-_COMPANY_ENDS = ("公司", "集团", "公司\n", "集团\n")
+#: what `(?:大学|学院|科学院|研究院|研究所)$` searches for, as a str.endswith tuple ($ also matches
+#: before a final newline): a regex search tries every position of every party name
 _INSTITUTE_ENDS = ("大学", "学院", "研究院", "研究所", "大学\n", "学院\n", "研究院\n", "研究所\n")
 _LEVEL_START = frozenset("省市县区旗镇乡")
 _GOAL_TITLE = re.compile(r"目标")
@@ -249,7 +248,8 @@ def _with_parties(ent_names: list[str], part_names: list[str], parties: tuple[st
     parties added — except one named by a level prefix only (县供电公司: enterprises and partners are
     shared by name across places) — and without an academy named only as part of its institute
     (中国科学院 in 中国科学院地球化学研究所)."""
-    ents = [w for w in parties if w.endswith(_COMPANY_ENDS) and w[0] not in _LEVEL_START]
+    # …公司 / …集团, and a company's branch office (国网成都供电公司武侯供电中心)
+    ents = [w for w in parties if ("公司" in w or "集团" in w) and w[0] not in _LEVEL_START]
     insts = [w for w in parties if w.endswith(_INSTITUTE_ENDS) and w[0] not in _LEVEL_START]
     if len(part_names) > 1:
         part_names = [n for n in part_names if not any(

@@ -273,3 +273,9 @@ def test_an_abbreviation_the_document_defines_names_the_same_department() -> Non
                                                       (["住房建设和交通局"], ["经信局"])]
     [d] = [d for d in ex.departments if d.name == "住房建设和交通局"]
     assert d.aliases == ["县住建交局", "县住房建设和交通局"]
+
+
+def test_a_companys_branch_office_acting_as_a_party_is_an_enterprise() -> None:
+    text = "一、重点任务\n(一)规范架空线。完成架空线整治。——县住建局牵头,国网成都供电公司武侯供电中心协助。\n"
+    [t] = extract_text(HEAD + text).tasks
+    assert (t.support, t.enterprises) == (["国网成都供电公司武侯供电中心"], ["国网成都供电公司武侯供电中心"])
