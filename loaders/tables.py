@@ -147,13 +147,33 @@ def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableR
             i += 1
             continue
         kinds = _header_kinds(split_cells(t))
+        below = 0
+        if not kinds and i + 1 < n and "\t" in t:
+            kinds = _two_row_header(t, lines[i + 1].text)
+            below = 1 if kinds else 0
         if kinds:
             table_no += 1
-            got, i = _delimited(lines, i, kinds, reg, table_no)
+            got, i = _delimited(lines, i + below, kinds, reg, table_no)
             rows.extend(got)
             continue
         i += 1
     return rows
+
+
+def _two_row_header(upper: str, lower: str) -> list[str] | None:
+    """A header over two rows of cells (责任部门 spanning (牵头) / (参与) below it, the other
+    columns' names above): the lower row's column names where it has them, else the upper's."""
+    if "\t" not in lower:
+        return None
+    up = [c.strip() for c in upper.split("\t")]
+    low = [c.strip() for c in lower.split("\t")]
+    if not any(low) or any(c and not column_kind(c) for c in low):
+        return None
+    merged = [lo if lo else (up[k] if k < len(up) else "") for k, lo in enumerate(low)]
+    merged += up[len(low):]
+    while merged and not merged[-1]:
+        merged.pop()
+    return _header_kinds(merged)
 
 
 def _cell_header(lines: list[Line], i: int) -> list[str] | None:

@@ -279,3 +279,18 @@ def test_a_companys_branch_office_acting_as_a_party_is_an_enterprise() -> None:
     text = "一、重点任务\n(一)规范架空线。完成架空线整治。——县住建局牵头,国网成都供电公司武侯供电中心协助。\n"
     [t] = extract_text(HEAD + text).tasks
     assert (t.support, t.enterprises) == (["国网成都供电公司武侯供电中心"], ["国网成都供电公司武侯供电中心"])
+
+
+def test_a_two_row_header_written_as_two_lines_of_cells() -> None:
+    text = (
+        "一、工作目标\n2024年,新增市场主体不少于2.5万户。\n附表\n某县重点任务督查督办台账\n"
+        "任务编号\t工作任务\t责任部门\t\t责任人\t职务\t完成时限\n"
+        "\t\t(牵头)\t(参与)\t\t\t\n"
+        "A-01\t深化一网通办改革\t县政务服务办\t县大数据发展管理中心\t陈立峰\t县政务服务办主任\t2024年12月底\n"
+        "A-02\t推行企业开办一日办结\t县市场监管局\t县政务服务办\t周海燕\t县市场监管局副局长\t长期坚持\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(t.id, t.title, t.lead, t.support, t.persons, t.deadline) for t in ex.tasks] == [
+        ("A-01", "深化一网通办改革", ["政务服务办"], ["大数据发展管理中心"], ["陈立峰"], "2024"),
+        ("A-02", "推行企业开办一日办结", ["市场监管局"], ["政务服务办"], ["周海燕"], None),
+    ]
