@@ -257,13 +257,42 @@ def clean_name(raw: str) -> str:
     return got
 
 
+#: (以下简称区住建交局) after a name defines an abbreviation: it is no part of the name
+_ABBREVIATION: Final = re.compile(r"\((?:(?:以下|下文)?简称|下称)[^()]{1,20}\)")
+
+
 def _clean_name(raw: str) -> str:
-    name = raw.strip().strip("\"'“”‘’ \t。.").replace("〔", "(").replace("〕", ")")
+    # a leading dash opens roles written after a paragraph: …。——A负责,B协助
+    name = raw.strip().strip("\"'“”‘’ \t。.").lstrip("—–-~").replace("〔", "(").replace("〕", ")")
+    if "称" in name:
+        name = _ABBREVIATION.sub("", name)
     if name and name[-1] in _TRAIL_LAST:
         name = _TRAIL.sub("", name).strip()
     if name.startswith("由"):
         name = name[1:]
     return name
+
+
+#: 市发展和改革委员会(以下简称市发改委) / (下称"市发改委"): the document's own short name for a body
+_DEFINED: Final = re.compile(r"\((?:(?:以下|下文)?简称|下称)[\"“]?([^()\"“”]{2,20}?)[\"”]?\)")
+_DEFINED_CUT: Final = re.compile(r"[,;。:、\n—()]")
+
+
+def defined_abbreviations(text: str, reg: Registry) -> dict[str, str]:
+    """Short name -> full name, for each body the document names with (以下简称…). The full name is
+    the piece before the bracket (back to a separator); both must look like bodies, and the full one
+    must start with a level prefix or the plan's place or be a registry name (not 会同市发改委)."""
+    out: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        short = m.group(1)
+        before = text[max(0, m.start() - 40): m.start()]
+        cuts = list(_DEFINED_CUT.finditer(before))
+        full = clean_name(before[cuts[-1].end():] if cuts else before)
+        if not full or full == short or not looks_like_department(short, reg) or not looks_like_department(full, reg):
+            continue
+        if reg.lookup(full) or full[0] in _PREFIX_CHARS or any(full.startswith(p) for p in reg.places):
+            out[short] = full
+    return out
 
 
 class Canon:

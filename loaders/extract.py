@@ -23,7 +23,7 @@ from graph.model import (
     plan_id,
 )
 from loaders import lexicon
-from loaders.departments import Canon, Registry, is_subsequence, load_registry
+from loaders.departments import Canon, Registry, defined_abbreviations, is_subsequence, load_registry
 from loaders.header import _LEAD_SECTION, PHASE_SECTION, coordinating_bodies, phase_dates, read_header
 from loaders.indicators import indicator_targets
 from loaders.outline import (
@@ -35,6 +35,7 @@ from loaders.outline import (
     heading_nodes,
     inline_items,
     lift_trailing_labels,
+    merge_repeated_rows,
     not_task_section,
     paragraph_headings,
     select_tasks,
@@ -42,14 +43,21 @@ from loaders.outline import (
 )
 from loaders.roles import FIRST_IS_LEAD_RE, Annotation, find_annotations, parse_sentence, resolve
 from loaders.rules import document_rules
-from loaders.structure import circled_lines, detect_headings, has_circled, inline_circled, nest, split_lines
+from loaders.structure import (
+    circled_lines,
+    detect_headings,
+    has_circled,
+    inline_circled,
+    inline_ordinals,
+    nest,
+    split_lines,
+)
 from loaders.tables import find_text_tables
 from loaders.targets import find_targets
 
 _CJK: Final = re.compile(r"[\u4e00-\u9fff]")
-#: what `(?:公司|集团)$` and `(?:大学|学院|科学院|研究院|研究所)$` search for, as str.endswith tuples
-#: ($ also matches before a final newline): a regex search tries every position of every party name
-_COMPANY_ENDS: Final = ("公司", "集团", "公司\n", "集团\n")
+#: what `(?:大学|学院|科学院|研究院|研究所)$` searches for, as a str.endswith tuple ($ also matches
+#: before a final newline): a regex search tries every position of every party name
 _INSTITUTE_ENDS: Final = ("大学", "学院", "研究院", "研究所", "大学\n", "学院\n", "研究院\n", "研究所\n")
 _LEVEL_START: Final = frozenset("省市县区旗镇乡")
 _GOAL_TITLE: Final = re.compile(r"目标")
@@ -80,16 +88,22 @@ def extract_text(
         stem = _PLACE_SUFFIX.sub("", hdr.place)
         reg = replace(reg, places=tuple(p for p in (hdr.place, stem) if len(p) >= 2))
     canon = Canon(reg, hdr.place, hdr.level)
+    if "简称" in norm or "下称" in norm:  # 区住房建设和交通局(以下简称区住建交局): one body, two names
+        canon.local.update(defined_abbreviations(norm, reg))
     lines = split_lines(norm)
     src = raw if raw is not None else text
     circled = has_circled(src)  # one scan for both: each finds nothing in a text without ①..⑳
     heads = detect_headings(lines, circled_lines(src) if circled else {}, hdr.body_start, norm)
-    heads = inline_items(heads, lines, inline_circled(src) if circled else {}, hdr.body_start, reg)
+    inline = inline_circled(src) if circled else {}
+    if "一是" in norm:  # 一是…(牵头:A);二是…(牵头:B): items with their own roles are tasks too
+        inline.update(inline_ordinals(lines, norm))
+    heads = inline_items(heads, lines, inline, hdr.body_start, reg)
     nest(heads, len(norm))
     rows = find_text_tables(norm, lines, reg)
     if not heads and not rows:
         heads = paragraph_headings(lines, hdr.body_start, reg)
     nodes = heading_nodes(norm, heads)
+    n_heads = len(nodes)
     add_rows(nodes, rows)
     # every FIRST_IS_LEAD_RE match holds 为牵头 and every GROUP_RULE match 任务由 or 任务均由: the
     # substring tests are exact guards, far cheaper than the regexes on text that has neither
@@ -109,11 +123,15 @@ def extract_text(
             if not roles.empty():
                 group_rules.append((k, Annotation(n.start + m.start(), n.start + m.end(), roles), numbers))
         n.annotations = find_annotations(_blank(own, spans), n.start, reg)
+        if n.tail is not None:  # its text after its last inline item: …;二是…(牵头:B)。(牵头单位:C)
+            n.annotations += find_annotations(norm[n.tail[0]: n.tail[1]], n.tail[0], reg)
         if n.annotations and not_task_section(n.section):
             # in 保障措施 and the like, "X负责…" describes a duty, not a task's owner
             n.annotations = [a for a in n.annotations if not a.sentence]
         for a in n.annotations:
             n.roles.merge(a.roles)
+    if rows and n_heads:
+        merge_repeated_rows(nodes, n_heads)
     apply_group_rules(nodes, group_rules)
     lift_trailing_labels(norm, nodes)
     rules = document_rules(norm, nodes, reg)
@@ -165,13 +183,19 @@ def extract_text(
         ))
         for t in find_targets(own, n.start, hdr.period[1], issue_year, task_deadline=deadline, skip=skip):
             targets.append(_target(t, path_of[i], len(targets)))
+        if n.tail is not None:  # its text after its last inline item
+            tail_start, tail_end = n.tail
+            tail_skip = [(a.start - tail_start, a.end - tail_start) for a in n.annotations]
+            for t in find_targets(norm[tail_start:tail_end], tail_start, hdr.period[1], issue_year,
+                                  task_deadline=deadline, skip=tail_skip):
+                targets.append(_target(t, path_of[i], len(targets)))
     task_set = set(task_idx)
     first = min([n.start for n in nodes] + [len(norm)])
     for t in find_targets(norm[hdr.body_start: first], hdr.body_start, hdr.period[1], issue_year):
         targets.append(_target(t, None, len(targets)))  # plan-level targets of the preamble
     phase_titles = _titles_matching(PHASE_SECTION, nodes)
     for i, n in enumerate(nodes):
-        if i not in task_set and not n.children and (i if n.parent is None else n.parent) not in phase_titles:
+        if i not in task_set and not n.children and not n.repeats and (i if n.parent is None else n.parent) not in phase_titles:
             for t in find_targets(norm[n.start: n.end], n.start, hdr.period[1], issue_year):
                 targets.append(_target(t, None, len(targets)))
     for t in indicator_targets(lines) if "指标" in norm else ():  # 主要发展指标 tables: one target per indicator and year
@@ -225,7 +249,8 @@ def _with_parties(ent_names: list[str], part_names: list[str], parties: tuple[st
     parties added — except one named by a level prefix only (县供电公司: enterprises and partners are
     shared by name across places) — and without an academy named only as part of its institute
     (中国科学院 in 中国科学院地球化学研究所)."""
-    ents = [w for w in parties if w.endswith(_COMPANY_ENDS) and w[0] not in _LEVEL_START]
+    # …公司 / …集团, and a company's branch office (国网成都供电公司武侯供电中心)
+    ents = [w for w in parties if ("公司" in w or "集团" in w) and w[0] not in _LEVEL_START]
     insts = [w for w in parties if w.endswith(_INSTITUTE_ENDS) and w[0] not in _LEVEL_START]
     if len(part_names) > 1:
         part_names = [n for n in part_names if not any(
@@ -352,6 +377,10 @@ def _phases(norm: str, nodes: list[Node], year: str | None, phase_titles: set[in
             for m in _PHASE_LINE.finditer(norm, n.body_start, n.end):
                 start, end = phase_dates(m.group(2), year)
                 out.append(_trusted(PhaseExtract, name=m.group(1), start=start, end=end, span=(m.start(), m.end())))
+            if any(p.start or p.end for p in out):
+                # lines with dates are the phases; a 实施阶段 / 时间安排 header row or an intro
+                # (工作分三个阶段推进) names 阶段 without any
+                out = [p for p in out if p.start or p.end]
         if out:
             break
     return out

@@ -34,6 +34,8 @@ _TITLE_WORDS: Final = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|
 # possessive runs ({..}+): a run of characters other than 《 (or 》) can only be followed by 《 (》) at
 # its full length, so giving characters back never helps; it only cost time after every 落实 / 按照
 _IMPLEMENTS: Final = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}+((?:《[^》\n]{4,80}+》(?:和|、|及|以及|与)?)+)")
+#: 《某省人民政府关于印发…若干措施的通知》: the notice issuing a policy is implemented like the policy
+_ISSUING_NOTICE: Final = re.compile(r"关于印发.{2,60}的通知$")
 _BOOK: Final = re.compile(r"《([^》\n]{4,80})》")
 _PLACE: Final = re.compile(
     r"^([\u4e00-\u9fff]{1,12}?(?:自治区|自治州|自治县|自治旗|特别行政区|省|市|县|旗|区|盟|州))"
@@ -76,7 +78,7 @@ def read_header(text: str, source: str | None) -> Header:
     if notice:
         h.title = notice.group("title").strip()
         h.issuer = notice.group("issuer").strip() or None
-        if not h.issuer and re.search(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$", prev) and len(prev) <= 30:
+        if not h.issuer and _ISSUER_END.search(prev) and len(_first_signer(prev)) <= 30:
             h.issuer = prev  # the issuer on its own line above 关于印发…
     else:
         h.title = _title_line(head) or (source or "untitled plan")
@@ -97,6 +99,8 @@ def read_header(text: str, source: str | None) -> Header:
                 break
     if not h.issuer:
         h.issuer = portal.get("发布机构") or portal.get("发文机关") or _signature(head, dm)
+    if h.issuer and " " in h.issuer:
+        h.issuer = _first_signer(h.issuer)
     h.body_start = _body_start(text, h.title)
     h.period = _period(text, h)
     pre = _preamble(text, h.body_start)
@@ -104,7 +108,7 @@ def read_header(text: str, source: str | None) -> Header:
     for im in _IMPLEMENTS.finditer(pre) if "《" in pre else ():
         for bm in _BOOK.finditer(im.group(1)):
             t = bm.group(1).strip()
-            if t != h.title and t not in seen and _TITLE_WORDS.search(t):
+            if t != h.title and t not in seen and (_TITLE_WORDS.search(t) or _ISSUING_NOTICE.search(t)):
                 seen.append(t)
     h.implements = seen
     for cand in (h.issuer or "", h.title):
@@ -153,13 +157,24 @@ def _title_line(head: str) -> str | None:
     return None
 
 
+_ISSUER_END: Final = re.compile(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$")
+
+
+def _first_signer(line: str) -> str:
+    """A joint signature (甲市发展和改革委员会 乙市发展和改革委员会): its first body issues the plan."""
+    parts = line.split()
+    if len(parts) > 1 and all(_ISSUER_END.search(p) for p in parts):
+        return parts[0]
+    return line
+
+
 def _signature(head: str, dm: re.Match[str] | None) -> str | None:
     if not dm:
         return None
     before = head[: dm.start()].rstrip().split("\n")
     if before:
         last = before[-1].strip()
-        if 2 <= len(last) <= 30 and re.search(r"(?:政府|办公室|办公厅|委员会|局|委|厅)$", last):
+        if 2 <= len(_first_signer(last)) <= 30 and _ISSUER_END.search(last):
             return last
     return None
 
@@ -201,6 +216,8 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
     win = text[max(0, h.body_start - 300): h.body_start + 300]
     for cand in (h.title, win, text[:3000]):
         m = _PERIOD.search(cand)
+        if m and "《" in cand:
+            m = _own_period(cand, m, h.title)
         if m and m.group(1) <= m.group(2):
             return m.group(1), m.group(2)
     one = re.findall(r"((?:19|20)\d{2})年", h.title)
@@ -223,9 +240,24 @@ def _period(text: str, h: Header) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _own_period(text: str, m: re.Match[str] | None, title: str) -> re.Match[str] | None:
+    """The first period match not inside a 《…》 naming another plan (为贯彻落实《某市…三年行动方案
+    (2023—2025年)》: that plan's period, not this one's); a book naming this plan counts."""
+    while m is not None:
+        opened = text.rfind("《", 0, m.start())
+        if opened < 0 or text.rfind("》", 0, m.start()) > opened:
+            return m  # outside any 《…》
+        close = text.find("》", m.end())
+        book = text[opened + 1: close if close >= 0 else len(text)]
+        if title and book.startswith(title):
+            return m
+        m = _PERIOD.search(text, m.end())
+    return None
+
+
 _GOAL_YEAR: Final = re.compile(r"(?:到|至|截至)((?:19|20)\d{2})年")
 #: a goals chapter opening with its year (工作目标 / 2024年,全县…): the year the goals are for
-_GOAL_OPEN: Final = re.compile(r"目标[^\S\n]*\n\s*((?:19|20)\d{2})年(?:底)?[,:]")
+_GOAL_OPEN: Final = re.compile(r"目标[^\S\n]*\n\s*((?:19|20)\d{2})年(?:底|末)?(?:前)?[,:]")
 
 
 # ---- phases -----------------------------------------------------------------------------------
@@ -270,7 +302,7 @@ _BODY_LEFT: Final = re.compile(
 )
 #: the verbs that introduce a body: when one is there, the name is everything after it (和, 以, 及
 #: inside 县推动大规模设备更新和消费品以旧换新工作专班 are part of the name)
-_BODY_VERB: Final = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由)")
+_BODY_VERB: Final = re.compile(r".*(?:成立|建立|组建|设立|调整|充实|发挥|依托|通过|由|负责|承担)")
 
 
 def _body_suffixes(text: str) -> list[tuple[int, str]]:

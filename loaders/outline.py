@@ -44,6 +44,10 @@ class Node:
     annotations: list[Annotation]
     roles: Roles
     section: str  # title of its top-level section
+    #: text of this node after its last inline item (…三是…(牵头:A)。到2024年底,…达到95%): its own
+    tail: tuple[int, int] | None
+    #: a table row repeating a heading of the body (附件 分工表): its roles went to that heading
+    repeats: bool
 
     # written out: mypyc compiles this __init__ (a dataclass's generated one runs as Python code)
     def __init__(self, path: str, number: str, level: int, title: str, start: int, *, end: int, body_start: int,
@@ -62,6 +66,8 @@ class Node:
         self.annotations = [] if annotations is None else annotations
         self.roles = Roles() if roles is None else roles
         self.section = section
+        self.tail = None
+        self.repeats = False
 
 
 GROUP_RULE: Final = re.compile(
@@ -159,6 +165,10 @@ def heading_nodes(norm: str, heads: list[Heading]) -> list[Node]:
             h.end -= 1
         nodes.append(Node(h.path, h.number, h.level, heading_title(first_line), h.start, end=h.end,
                            body_start=h.body_start, parent=h.parent, children=list(h.children)))
+        if h.start < h.own_end < h.end and h.parent is not None:
+            # the last inline item ends at its annotation; what follows is its parent's text
+            nodes[h.parent].tail = (h.own_end, h.end)
+            nodes[-1].end = h.own_end
     tops: list[str] = []  # the title of each node's top-level ancestor (a parent comes before its children)
     for n, h in zip(nodes, heads, strict=True):
         tops.append(n.title if n.parent is None else tops[n.parent])
@@ -198,6 +208,26 @@ def add_rows(nodes: list[Node], rows: list[TableRow]) -> None:
         nodes.append(node)
         if base is not None:
             base.children.append(idx)
+
+
+def merge_repeated_rows(nodes: list[Node], n_heads: int) -> None:
+    """A 分工表 (in an attachment, say) whose rows repeat the body's headings word for word gives
+    each heading its row's roles and 完成时限: one task, not two. Only headings without roles of
+    their own and with a title no other heading has; the row is then no task."""
+    titles: dict[str, int] = {}
+    for k in range(n_heads):
+        t = nodes[k].title
+        titles[t] = -1 if t in titles else k
+    for row in nodes[n_heads:]:
+        k = titles.get(row.title, -1) if row.title else -1
+        if k < 0 or row.roles.empty():
+            continue
+        head = nodes[k]
+        if not head.roles.empty() or head.start <= row.start <= head.end:
+            continue
+        head.annotations, head.roles = row.annotations, row.roles
+        row.annotations, row.roles, row.repeats = [], Roles(), True
+        titles[row.title] = -1  # one row per heading
 
 
 def _group_node(nodes: list[Node], n_heads: int, groups: dict[int, int],
@@ -259,8 +289,8 @@ def select_tasks(nodes: list[Node]) -> list[int]:
         for i, n in enumerate(nodes):
             if n.parent is not None and _TASK_SECTION.search(n.section) and not not_task_section(n.section):
                 keep.add(i)
-    keep = {i for i in keep if not not_task_section(nodes[i].section) or not nodes[i].roles.empty()
-            or any(not nodes[c].roles.empty() for c in nodes[i].children)}
+    keep = {i for i in keep if (not not_task_section(nodes[i].section) or not nodes[i].roles.empty()
+            or any(not nodes[c].roles.empty() for c in nodes[i].children)) and not nodes[i].repeats}
     return sorted(keep, key=lambda i: (nodes[i].start, i))
 
 
@@ -314,23 +344,30 @@ def unique_ids(nodes: list[Node], task_idx: list[int]) -> dict[int, str]:
 
 def inline_items(heads: list[Heading], lines: list[Line], inline: dict[int, list[tuple[int, str]]],
                   body_start: int, reg: Registry) -> list[Heading]:
-    """①…(A牵头,B参与);②…(C牵头)。 inside one line: items that each carry their own roles are
-    tasks of their own (headings); items without roles stay the text of the line they are in."""
+    """①…(A牵头,B参与);②…(C牵头)。 or 一是…(牵头:A);二是…(牵头:B) inside one line: items that
+    each carry their own roles are tasks of their own (headings), the last one ending with its
+    annotation (a closing sentence after it is the line's); items without roles stay the text of
+    the line they are in."""
     added: list[Heading] = []
     for i, items in inline.items():
         if i >= len(lines) or lines[i].start < body_start:
             continue
         ln = lines[i]
         bounds = [col for col, _ in items] + [len(ln.text)]
-        segs = [(ln.start + a, ln.start + b) for a, b in pairwise(bounds)]
-        if not all(any(not x.roles.empty() for x in find_annotations(ln.text[a - ln.start: b - ln.start], 0, reg))
-                   for a, b in segs):
+        found = [[x for x in find_annotations(ln.text[a:b], a, reg) if not x.roles.empty()]
+                 for a, b in pairwise(bounds)]
+        if not all(found):
             continue
-        for (col, char), (a, _b) in zip(items, segs, strict=False):
-            digits = str(CIRCLED.index(char) + 1) if char in CIRCLED else ""
-            if not digits or not ln.text.startswith(digits, col):
+        last_end = found[-1][0].end  # the last item's own annotation; a later one is its parent's
+        while last_end < len(ln.text) and ln.text[last_end] in "。;,":
+            last_end += 1
+        for (col, char), b in zip(items, bounds[1:], strict=False):
+            digits = str(CIRCLED.index(char) + 1) if char in CIRCLED else char
+            if not ln.text.startswith(digits, col):
                 break  # the line does not hold the item where the raw text did: leave it alone
-            added.append(Heading("circ", char, i, a, ln.end, body_start=a + len(digits)))
+            own_end = ln.start + last_end if b == len(ln.text) else -1
+            added.append(Heading("circ" if char in CIRCLED else "ordinal", char, i, ln.start + col, ln.end,
+                                 body_start=ln.start + col + len(digits), own_end=own_end))
     if not added:
         return heads
     return sorted([*heads, *added], key=lambda h: h.start)

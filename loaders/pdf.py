@@ -69,7 +69,8 @@ def _is_page_number(line: str, number: int) -> bool:
 def unwrap(lines: list[str]) -> str:
     """Join lines a PDF wrapped at the page width back into paragraphs: a line as long as the
     widest lines, not ending in closing punctuation, continues on the next line."""
-    lengths = sorted(len(ln.strip()) for ln in lines)
+    # the width of the text lines: a table's rows (an attached 分工表) are often wider
+    lengths = sorted(len(ln.strip()) for ln in lines if not _is_row(ln))
     width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     out: list[str] = []
     cont = False

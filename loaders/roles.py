@@ -284,7 +284,16 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
             kind = "lead" if by or _later_support(text, m.end()) else "resp"
         target = getattr(r, kind)
         target.extend(n for n in names if n not in target)
+    if (r.lead or r.resp) and ("指导" in text or "实施" in text):
+        # A负责,B、C指导 / …,相关街道办事处具体实施: after a named lead, the parties that guide or
+        # carry out the work support it (only at a clause's end: 在A指导下 is no role)
+        for m in _ASSIST_RE.finditer(text):
+            names = [n for n in _names_before(text, m.start(), reg) if n not in r.lead and n not in r.resp]
+            r.support.extend(n for n in names if n not in r.support)
     return r
+
+
+_ASSIST_RE: Final = re.compile(r"(?:指导|具体实施|具体落实|组织实施)(?=[,;。)]|$)")
 
 
 _SUPPORT_WORD: Final = re.compile(r"配合|协助|参与|协办")

@@ -59,10 +59,12 @@ class Heading:
     parent: int | None
     children: list[int]
     section: str  # for unnumbered paragraphs: the short title line above (保障措施 …)
+    #: an inline item's own end when text after it belongs to its parent (…(牵头:A)。到2024年底,…)
+    own_end: int
 
     # written out: mypyc compiles this __init__ (a dataclass's generated one runs as Python code)
     def __init__(self, style: str, number: str, line: int, start: int, end: int, *, body_start: int,
-                 section: str = "") -> None:
+                 section: str = "", own_end: int = -1) -> None:
         self.style = style
         self.number = number
         self.line = line
@@ -74,6 +76,7 @@ class Heading:
         self.parent = None
         self.children = []
         self.section = section
+        self.own_end = own_end
 
 
 def split_lines(text: str) -> list[Line]:
@@ -126,6 +129,28 @@ def inline_circled(raw: str) -> dict[int, list[tuple[int, str]]]:
                 found.append((len(unicodedata.normalize("NFKC", line[: m.start()])), m.group(0)))
         if found:
             out[i] = found
+    return out
+
+
+_ORDINAL_ITEM: Final = re.compile(r"(?<=[。;:,])[^\S\n]*([一二三四五六七八九十]是)")
+_ORDINALS: Final = "一二三四五六七八九十"
+
+
+def inline_ordinals(lines: list[Line], text: str) -> dict[int, list[tuple[int, str]]]:
+    """一是…;二是…;三是… inside a line (after a stop, a colon or a comma, numbered on from 一是):
+    line index -> (column, 一是) of each item, for lines holding two or more."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    k = text.find("一是")
+    while k >= 0:
+        i = bisect_left(lines, k + 1, key=lambda ln: ln.start) - 1  # the line holding k
+        ln = lines[i]
+        items: list[tuple[int, str]] = []
+        for m in _ORDINAL_ITEM.finditer(ln.text):
+            if len(items) < len(_ORDINALS) and m.group(1)[0] == _ORDINALS[len(items)]:
+                items.append((m.start(1), m.group(1)))
+        if len(items) >= 2:
+            out[i] = items
+        k = text.find("一是", ln.end)
     return out
 
 

@@ -18,7 +18,7 @@ from loaders.roles import _LEAD_MARK, TRIGGER_RE, Roles, parse_keyed, parse_sent
 from loaders.structure import Line
 
 _COL_KINDS: Final = (
-    ("number", re.compile(r"^(?:序号|编号|序|No\.?)$", re.I)),
+    ("number", re.compile(r"^(?:序号|编号|序|No\.?|任务编号|任务序号)$", re.I)),
     ("person", re.compile(r"责任领导|牵头领导|分管领导|包联领导|责任人")),
     ("lead", re.compile(r"牵头|主责|主办")),
     ("support", re.compile(r"配合|协办|参与|协助|协同|支持单位")),
@@ -26,11 +26,12 @@ _COL_KINDS: Final = (
     ("deadline", re.compile(r"时限|完成时间|时间节点|进度|时间安排|完成期限")),
     ("title", re.compile(r"任务|事项|项目|名称|工作内容|工作$")),
     ("measures", re.compile(r"措施|内容|目标|要求|举措")),
-    ("other", re.compile(r"备注|说明")),
+    ("other", re.compile(r"备注|说明|职务|职位")),  # 职务 beside 责任人: titles, not persons
 )
 _ROLE_KINDS: Final = ("lead", "resp", "support", "person")
 _EMPTY: Final = {"", "—", "-", "–", "/", "无", "——", "\\", "--"}
-_ROW_NO: Final = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
+#: a row's number: 1, 十二, or a task code A-01 (its letter a category, no group)
+_ROW_NO: Final = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3}|[A-Z]{1,2}-?\d{1,3})$")
 _DEADLINE_CELL: Final = re.compile(r"\d{4}年|\d{1,2}月|年底|年内|长期|持续|每年|每季度|每月|常态|前$")
 _TABLE_TITLE: Final = re.compile(r"附件|分工表|任务表|清单|一览表|台账")
 _HEADING: Final = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|\([一二三四五六七八九十]{1,3}\))")
@@ -147,13 +148,33 @@ def find_text_tables(text: str, lines: list[Line], reg: Registry) -> list[TableR
             i += 1
             continue
         kinds = _header_kinds(split_cells(t))
+        below = 0
+        if not kinds and i + 1 < n and "\t" in t:
+            kinds = _two_row_header(t, lines[i + 1].text)
+            below = 1 if kinds else 0
         if kinds:
             table_no += 1
-            got, i = _delimited(lines, i, kinds, reg, table_no)
+            got, i = _delimited(lines, i + below, kinds, reg, table_no)
             rows.extend(got)
             continue
         i += 1
     return rows
+
+
+def _two_row_header(upper: str, lower: str) -> list[str] | None:
+    """A header over two rows of cells (责任部门 spanning (牵头) / (参与) below it, the other
+    columns' names above): the lower row's column names where it has them, else the upper's."""
+    if "\t" not in lower:
+        return None
+    up = [c.strip() for c in upper.split("\t")]
+    low = [c.strip() for c in lower.split("\t")]
+    if not any(low) or any(c and not column_kind(c) for c in low):
+        return None
+    merged = [lo if lo else (up[k] if k < len(up) else "") for k, lo in enumerate(low)]
+    merged += up[len(low):]
+    while merged and not merged[-1]:
+        merged.pop()
+    return _header_kinds(merged)
 
 
 def _cell_header(lines: list[Line], i: int) -> list[str] | None:

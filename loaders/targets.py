@@ -18,7 +18,7 @@ _CN_MUL: Final = {"十": 10, "百": 100, "千": 1000}
 
 BASE_UNITS: Final = (
     "个百分点", "个工作日", "工作日", "千瓦时", "微克/立方米", "毫克/升", "平方公里", "平方米", "立方米",
-    "人次", "架次", "批次", "家次", "户次", "亩次", "台(套)", "台套", "千瓦", "兆瓦", "公里", "千米", "公顷", "吨", "亩", "元", "美元", "人",
+    "空方", "人次", "架次", "批次", "家次", "户次", "亩次", "台(套)", "台套", "千瓦", "兆瓦", "公里", "千米", "公顷", "吨", "亩", "元", "美元", "人",
     "个", "家", "项", "名", "次", "所", "座", "处", "条", "台", "套", "件", "篇", "户", "头", "只", "支",
     "场", "种", "款", "栋", "间", "辆", "张", "床", "剂", "斤", "部", "批", "%", "倍", "株", "棵", "袋",
     "羽", "口", "眼", "块", "份", "册", "箱", "所学校", "艘", "架", "盏", "桩", "根", "单", "笔", "宗",
@@ -101,6 +101,7 @@ _MARKED_YEAR: Final = re.compile(
     r"(?:到|至|截至|截止到?|于)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年(?:\d{1,2}月)?(?:底|末)?(?:前|以前|之前)"
 )
 _BARE_YEAR: Final = re.compile(r"((?:19|20)\d{2})\s*年")
+_BASELINE_YEAR: Final = re.compile(r"(?:由|从)\s*(?:19|20)\d{2}\s*年(?:底|末)?的?")
 
 
 _CN_CHARS: Final = frozenset(CN_NUM)
@@ -312,6 +313,8 @@ def _deadline(pre: str, sentence: str, period_end: str | None, issue_year: str |
     bare year not older than the plan (2000年底前建成的 qualifies a noun), else relative (三年内)."""
     if "年" not in pre:
         return None
+    if "由" in pre or "从" in pre:  # 由2023年的91%提高到96%: the year of the baseline, no deadline
+        pre = _BASELINE_YEAR.sub("", pre)
     floor = int(issue_year) - 1 if issue_year else 0
     m = _RANGE_YEARS.search(pre)
     if m:

@@ -158,6 +158,8 @@ DOCUMENTS = [
     CORPUS / "wangqing_linxia_table_cells.txt",
     CORPUS / "guilin_wenlv_lines.txt",
     CORPUS / "shinan_yanglao_sentences.txt",
+    # body tasks without roles + an attached 分工表 wider than the text lines (blind round 4)
+    ROOT / "blind" / "round4" / "zhanjiang_haiyang_muchang_fujian.txt",
 ]
 
 

@@ -136,3 +136,161 @@ def test_a_bracket_inside_the_heading_sentence_is_not_part_of_the_title() -> Non
             "第四条 提升通关便利化水平。本条由县商务局牵头,县财政局配合。\n")
     assert _tasks(text) == [("第三条", None, "推动跨境电商发展", ["商务局"], ["邮政管理局"]),
                             ("第四条", None, "提升通关便利化水平", ["商务局"], ["财政局"])]
+
+
+# ---- round 4 (tests/blind/round4) ---------------------------------------------------------------
+
+
+def test_roles_after_a_dash_with_an_abbreviation_guiding_and_implementing_parties() -> None:
+    text = (
+        "一、重点任务\n(一)整治街巷路面。整治破损路面。——县住房建设和交通局(以下简称县住建交局)负责,各乡镇人民政府协助。\n"
+        "(二)规范架空线。完成架空线整治。——县住建交局牵头,县经信局协助。\n"
+        "(三)培育特色业态。引导小店经济发展。——县商务局负责,县市场监管局协助,相关乡镇人民政府具体实施。\n"
+        "(四)建立管护机制。落实街巷长制。——各乡镇人民政府负责,县综合行政执法局、县住建交局指导。\n"
+    )
+    assert _tasks(text) == [
+        ("(一)", None, "整治街巷路面", ["住房建设和交通局"], ["各乡镇人民政府"]),
+        ("(二)", None, "规范架空线", ["住房建设和交通局"], ["经信局"]),
+        ("(三)", None, "培育特色业态", ["商务局"], ["市场监管局", "有关乡镇人民政府"]),
+        ("(四)", None, "建立管护机制", ["各乡镇人民政府"], ["综合行政执法局", "住房建设和交通局"]),
+    ]
+
+
+def test_a_period_inside_a_named_plan_is_not_the_plans_own() -> None:
+    head = "某县人民政府办公室关于印发《某县2024年街巷整治工作方案》的通知\n2024年1月26日\n某县2024年街巷整治工作方案\n"
+    text = ("为贯彻落实《某市街巷整治三年行动方案(2023—2025年)》,制定本方案。\n"
+            "一、重点任务\n(一)整治街巷。全年完成整治120条。(牵头单位:县住建局)\n")
+    ex = extract_text(head + text)
+    assert ex.plan.period == ("2024", "2024")
+    assert [t.deadline for t in ex.targets] == ["2024"]
+
+
+def test_yishi_items_with_their_own_roles_are_tasks_and_the_closing_sentence_stays_with_the_paragraph() -> None:
+    text = (
+        "一、重点任务\n(一)强化水源保护。重点抓好三项工作:一是完成水源保护区划定(牵头:县生态环境分局;配合:县水务局);"
+        "二是开展水质监测(牵头:县卫生健康局;配合:县疾病预防控制中心);三是配齐消毒设备(牵头:县水务局)。"
+        "到2024年底,水质合格率达到95%以上。\n"
+        "(二)健全管护机制。一是落实三级管护责任;二是推行以水养水,水费收缴率达到85%。(牵头单位:县水务局;配合单位:县财政局)\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(t.id, t.parent, t.title, t.lead, t.support) for t in ex.tasks] == [
+        ("(一)", None, "强化水源保护", [], []),
+        ("一是", "(一)", "完成水源保护区划定", ["生态环境局"], ["水务局"]),
+        ("二是", "(一)", "开展水质监测", ["卫健委"], ["疾病预防控制中心"]),
+        ("三是", "(一)", "配齐消毒设备", ["水务局"], []),
+        ("(二)", None, "健全管护机制", ["水务局"], ["财政局"]),
+    ]
+    assert [(g.task, g.text) for g in ex.targets] == [("(一)", "到2024年底,水质合格率达到95%以上"), ("(二)", "水费收缴率达到85%")]
+
+
+def test_a_year_after_you_is_a_baseline_not_a_deadline() -> None:
+    text = "一、重点任务\n(一)提升供水标准。全县自来水普及率由2023年的91%提高到96%。(牵头单位:县水务局)\n"
+    [g] = extract_text(HEAD.replace("设备更新工作方案", "2024年供水工作方案") + text).targets
+    assert (g.value, g.unit, g.comparator, g.deadline) == (96.0, "%", None, "2024")
+
+
+def test_an_attached_table_repeating_the_body_headings_gives_them_roles_and_deadlines() -> None:
+    text = (
+        "一、重点任务\n(一)编制空间规划。2024年底前完成规划编制。\n"
+        "(二)建设示范区。每年新增投放人工鱼礁不少于10万空方,到2026年新建示范区2个。\n"
+        "(三)完善冷链体系。新增冷库库容不少于5万吨。\n"
+        "二、保障措施\n(一)加强组织领导。建立联席会议制度。\n"
+        "附件\n某县重点任务分工表\n序号\t重点任务\t牵头单位\t配合单位\t完成时限\n"
+        "1\t编制空间规划\t县自然资源局\t县农业农村局\t2024年12月底\n"
+        "2\t建设示范区\t县农业农村局\t县自然资源局\t2026年12月底\n"
+        "3\t完善冷链体系\t县商务局、县农业农村局\t县发展改革局\t2025年12月底\n"
+    )
+    ex = extract_text(HEAD.replace("设备更新工作方案", "海洋牧场三年行动方案(2024—2026年)") + text)
+    assert [(t.id, t.title, t.lead, t.support, t.deadline) for t in ex.tasks] == [
+        ("(一)", "编制空间规划", ["自然资源局"], ["农业农村局"], "2024"),
+        ("(二)", "建设示范区", ["农业农村局"], ["自然资源局"], "2026"),
+        ("(三)", "完善冷链体系", ["商务局", "农业农村局"], ["发改委"], "2025"),
+    ]
+    assert [(g.task, g.value, g.unit, g.cadence, g.deadline) for g in ex.targets] == [
+        ("(二)", 10.0, "万空方", "每年", None), ("(二)", 2.0, "个", None, "2026"), ("(三)", 5.0, "万吨", None, "2025")]
+
+
+def test_a_two_row_table_header_task_codes_and_a_title_column_beside_the_person() -> None:
+    from loaders import extract_bytes
+
+    page = (
+        "<html><body><p>某县人民政府办公室关于印发某县2024年营商环境督查督办工作方案的通知</p><p>2024年3月5日</p>"
+        "<p>某县2024年营商环境督查督办工作方案</p><p>一、工作目标</p><p>2024年,企业开办时间压缩至0.5个工作日以内。</p>"
+        "<p>附表</p><p>某县2024年营商环境重点任务督查督办台账</p><table>"
+        "<tr><td rowspan='2'>任务编号</td><td rowspan='2'>工作任务</td><td rowspan='2'>目标要求</td>"
+        "<td colspan='2'>责任部门</td><td rowspan='2'>责任人</td><td rowspan='2'>职务</td><td rowspan='2'>完成时限</td></tr>"
+        "<tr><td>(牵头)</td><td>(参与)</td></tr>"
+        "<tr><td>A-01</td><td>推行企业开办一日办结</td><td>企业开办时间压缩至0.5个工作日以内</td><td>县市场监管局</td>"
+        "<td>县政务服务办、县人力社保局</td><td>周海燕</td><td>县市场监管局副局长</td><td>2024年6月底</td></tr>"
+        "<tr><td>B-01</td><td>做好重点企业用工服务</td><td>帮助重点企业招工不少于1.2万人</td><td>县人力社保局、县司法局</td>"
+        "<td>&nbsp;</td><td>郑伟、黄志强</td><td>县人力社保局副局长、县司法局局长</td><td>长期坚持</td></tr>"
+        "</table></body></html>"
+    )
+    ex = extract_bytes(page.encode("utf-8"), "plan.html")
+    assert [(t.id, t.title, t.lead, t.support, t.persons, t.deadline) for t in ex.tasks] == [
+        ("A-01", "推行企业开办一日办结", ["市场监管局"], ["政务服务办", "人力社保局"], ["周海燕"], "2024"),
+        ("B-01", "做好重点企业用工服务", ["人力社保局", "司法局"], [], ["郑伟", "黄志强"], None),
+    ]
+    assert [(g.task, g.value, g.unit, g.comparator, g.deadline) for g in ex.targets] == [
+        (None, 0.5, "个工作日", "<=", "2024"), ("A-01", 0.5, "个工作日", "<=", "2024"), ("B-01", 1.2, "万人", ">=", "2024")]
+
+
+def test_a_joint_signature_a_notice_implemented_phases_from_a_table_and_a_body_after_a_verb() -> None:
+    doc = (
+        "甲市发展和改革委员会 乙市发展和改革委员会\n关于印发《两市充电设施协同发展行动方案》的通知\n"
+        "两市充电设施协同发展行动方案\n"
+        "为贯彻落实《某省人民政府关于印发促进充电设施发展若干措施的通知》,制定本方案。\n"
+        "一、重点任务\n(一)建设快充网络。(甲市交通局牵头,乙市交通局配合)\n"
+        "二、实施步骤\n工作分三个阶段推进,具体安排如下:\n实施阶段\t时间安排\t主要工作\n"
+        "摸底调查阶段\t2024年3月—4月\t全面排查\n集中建设阶段\t2024年5月—10月\t组织实施\n"
+        "三、保障措施\n(一)加强组织领导。建立两市充电设施建设工作联席会议制度,甲市发展改革委负责联席会议日常工作。\n"
+        "甲市发展和改革委员会 乙市发展和改革委员会\n2024年5月20日\n"
+    )
+    ex = extract_text(doc)
+    assert ex.plan.issuer == "甲市发展和改革委员会"
+    assert ex.plan.implements == ["某省人民政府关于印发促进充电设施发展若干措施的通知"]
+    assert [(p.name, p.start, p.end) for p in ex.phases] == [
+        ("摸底调查阶段", "2024-03", "2024-04"), ("集中建设阶段", "2024-05", "2024-10")]
+    assert ex.coordinating_bodies == ["两市充电设施建设工作联席会议"]
+
+
+def test_an_annotation_after_the_last_roled_item_is_the_paragraphs() -> None:
+    text = ("一、重点任务\n(一)强化水源保护。一是划定水源保护区(牵头:县生态环境局);二是开展水质监测(牵头:县卫生健康局)。"
+            "以上工作年内完成检测点位20个。(牵头单位:县水务局;配合单位:县财政局)\n")
+    ex = extract_text(HEAD + text)
+    assert [(t.id, t.lead, t.support) for t in ex.tasks] == [
+        ("(一)", ["水务局"], ["财政局"]), ("一是", ["生态环境局"], []), ("二是", ["卫健委"], [])]
+    assert [(g.task, g.value) for g in ex.targets] == [("(一)", 20.0)]
+
+
+def test_an_abbreviation_the_document_defines_names_the_same_department() -> None:
+    text = (
+        "一、重点任务\n(一)整治街巷路面。整治破损路面。——县住房建设和交通局(以下简称县住建交局)负责,各乡镇人民政府协助。\n"
+        "(二)规范架空线。完成架空线整治。——县住建交局牵头,县经信局协助。\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(t.lead, t.support) for t in ex.tasks] == [(["住房建设和交通局"], ["各乡镇人民政府"]),
+                                                      (["住房建设和交通局"], ["经信局"])]
+    [d] = [d for d in ex.departments if d.name == "住房建设和交通局"]
+    assert d.aliases == ["县住建交局", "县住房建设和交通局"]
+
+
+def test_a_companys_branch_office_acting_as_a_party_is_an_enterprise() -> None:
+    text = "一、重点任务\n(一)规范架空线。完成架空线整治。——县住建局牵头,国网成都供电公司武侯供电中心协助。\n"
+    [t] = extract_text(HEAD + text).tasks
+    assert (t.support, t.enterprises) == (["国网成都供电公司武侯供电中心"], ["国网成都供电公司武侯供电中心"])
+
+
+def test_a_two_row_header_written_as_two_lines_of_cells() -> None:
+    text = (
+        "一、工作目标\n2024年,新增市场主体不少于2.5万户。\n附表\n某县重点任务督查督办台账\n"
+        "任务编号\t工作任务\t责任部门\t\t责任人\t职务\t完成时限\n"
+        "\t\t(牵头)\t(参与)\t\t\t\n"
+        "A-01\t深化一网通办改革\t县政务服务办\t县大数据发展管理中心\t陈立峰\t县政务服务办主任\t2024年12月底\n"
+        "A-02\t推行企业开办一日办结\t县市场监管局\t县政务服务办\t周海燕\t县市场监管局副局长\t长期坚持\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(t.id, t.title, t.lead, t.support, t.persons, t.deadline) for t in ex.tasks] == [
+        ("A-01", "深化一网通办改革", ["政务服务办"], ["大数据发展管理中心"], ["陈立峰"], "2024"),
+        ("A-02", "推行企业开办一日办结", ["市场监管局"], ["政务服务办"], ["周海燕"], None),
+    ]
