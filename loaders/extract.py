@@ -303,8 +303,12 @@ def _departments(written: dict[str, list[str]], canon: Canon) -> list[Department
         e = canon.entry(forms[0])
         scope = e.scope if e.collective else None
         # a scope comes from a registry file, maybe the user's: anything but all / some is validated (and refused)
-        build = _trusted if scope in (None, "all", "some") else _validated
-        out.append(build(DepartmentExtract, name=name, aliases=sorted(set(forms)), collective=e.collective, scope=scope))
+        if scope in (None, "all", "some"):
+            out.append(_trusted(DepartmentExtract, name=name, aliases=sorted(set(forms)), collective=e.collective,
+                                scope=scope))
+        else:
+            out.append(_validated(DepartmentExtract, name=name, aliases=sorted(set(forms)), collective=e.collective,
+                                  scope=scope))
     return out
 
 
