@@ -15,7 +15,6 @@ Python API: `run(store, name, params)` -> QueryResult (the `plankg ask --json` b
 
 from __future__ import annotations
 
-import operator
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -32,7 +31,7 @@ from queries.network import PATH, WORKLOAD, coresponsibility_from_index, corespo
 from queries.outline import TASKS
 from queries.people import INSTITUTES, LEADERS
 from queries.plans import LINEAGE, PLANS
-from queries.spec import ParamSpec, QueryResult, QuerySpec, Reader, Row
+from queries.spec import Columns, ParamSpec, QueryResult, QuerySpec, Reader, Row, columns_of, rows_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,7 +110,7 @@ def run(store: Store, name: str, params: dict[str, Any] | None = None) -> QueryR
         # no collection in the middle of building thousands of rows: each full one would walk
         # every object of the process, and none of these can form a cycle
         with no_gc():
-            rows = _unfrozen(spec.columns, _memoised(spec, ix, bound))
+            rows = rows_of(spec.columns, _memoised(spec, ix, bound))
     else:
         raise QueryError(f"no implementation of {name!r} for a {store.kind!r} store")
     return QueryResult(query=name, params=bound, columns=list(spec.columns), rows=rows)
@@ -119,11 +118,11 @@ def run(store: Store, name: str, params: dict[str, Any] | None = None) -> QueryR
 
 _MEMO_ROWS = 256  # answers kept per graph version; the index goes when the graph does
 
-#: an answer as kept: one tuple per column (column-major), lists as tuples, and which columns
-#: held lists. Tuples of strings and numbers are immutable (no caller can change the next
-#: caller's answer) and the garbage collector stops tracking them, so kept answers cost later
-#: full collections nothing; whole columns convert at C speed.
-Frozen = tuple[tuple[tuple[Any, ...], ...], dict[int, bool]]  # columns; list column -> lists only
+#: an answer as kept: column-major tuples (queries.spec.Columns). Tuples of strings and numbers
+#: are immutable (no caller can change the next caller's answer) and the garbage collector stops
+#: tracking them, so kept answers cost later full collections nothing; whole columns convert at
+#: C speed.
+Frozen = Columns
 
 
 def _memoised(spec: QuerySpec, ix: Index, bound: dict[str, Any]) -> Frozen:
@@ -131,39 +130,13 @@ def _memoised(spec: QuerySpec, ix: Index, bound: dict[str, Any]) -> Frozen:
     key = ("rows", spec.name, tuple(sorted(bound.items())))
     frozen = ix.memo.get(key)
     if frozen is None:
-        frozen = _frozen(spec.columns, spec.networkx(ix, bound))
+        frozen = (spec.columnar(ix, bound) if spec.columnar is not None
+                  else columns_of(spec.columns, spec.networkx(ix, bound)))
         answers = [k for k in ix.memo if k[0] == "rows"]
         if len(answers) >= _MEMO_ROWS:
             del ix.memo[answers[0]]
         ix.memo[key] = frozen
     return frozen
-
-
-def _frozen(columns: list[str], rows: list[Row]) -> Frozen:
-    try:
-        values = list(map(operator.itemgetter(*columns), rows)) if len(columns) > 1 else [
-            (r[columns[0]],) for r in rows]
-    except KeyError:  # a row without some column reads None there, as the Bolt rows do
-        values = [tuple(r.get(c) for c in columns) for r in rows]
-    cols: list[tuple[Any, ...]] = list(zip(*values, strict=True)) if values else [() for _ in columns]
-    listed: dict[int, bool] = {}
-    for i, col in enumerate(cols):
-        types = set(map(type, col))
-        if list in types:
-            # a column of lists only converts at C speed, both ways
-            listed[i] = pure = types == {list}
-            cols[i] = tuple(map(tuple, col)) if pure else tuple(tuple(v) if type(v) is list else v for v in col)
-    return tuple(cols), listed
-
-
-def _unfrozen(columns: list[str], frozen: Frozen) -> list[Row]:
-    """Fresh row dicts (and lists) for one caller."""
-    cols, listed = frozen
-    if not cols or not cols[0]:
-        return []
-    fresh = [col if i not in listed else list(map(list, col)) if listed[i] else
-             [list(v) if type(v) is tuple else v for v in col] for i, col in enumerate(cols)]
-    return [dict(zip(columns, values, strict=True)) for values in zip(*fresh, strict=True)]
 
 
 def _params(kwargs: dict[str, Any]) -> dict[str, Any]:

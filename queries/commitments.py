@@ -17,15 +17,14 @@ from queries.common import (
     resolve_plan,
     task_label,
 )
-from queries.index import Index
-from queries.spec import PLAN, ParamSpec, QuerySpec, Reader, Row
+from queries.index import TABLE_BUILDERS, Index
+from queries.spec import PLAN, Columns, ParamSpec, QuerySpec, Reader, Row, rows_of
 from queries.tables import (
     TARGETS_CYPHER,
     TASKS_CYPHER,
     TargetRow,
     bolt_targets,
     bolt_tasks,
-    ix_targets,
 )
 
 # ----------------------------------------------------------------------------------- targets
@@ -54,14 +53,54 @@ def _target_rows(targets: list[TargetRow], titles: dict[str, str], p: dict[str, 
     return [r for _, r in keyed]
 
 
-def targets_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+#: one answer row per target, as a tuple in `targets` column order (owners and industries as
+#: tuples), in the answer's order (the index's target rows are sorted so): built with the index, a
+#: first call only filters and transposes them, without a dict per row or a sort
+TargetAnswer = tuple[Any, ...]
+_DEADLINE, _CADENCE, _OWNERS, _INDUSTRIES = 7, 8, 9, 10
+
+
+def _target_table(ix: Index) -> None:
+    titles = dict(ix_plans(ix))
+    every: list[TargetAnswer] = []
+    of_plan: dict[str, list[TargetAnswer]] = {}
+    for g in ix.target_rows:
+        task = g.row
+        a = (titles.get(g.plan, g.plan), task.label if task else None, g.text, g.value, g.value_max, g.unit,
+             g.comparator, g.deadline, g.cadence, task.owners if task else (), task.chains if task else ())
+        every.append(a)
+        of_plan.setdefault(g.plan, []).append(a)
+    ix.tables["targets"] = (every, of_plan)
+
+
+TABLE_BUILDERS.append(_target_table)
+
+
+def targets_columns(ix: Index, p: dict[str, Any]) -> Columns:
+    """`_target_rows` over the index's answer table, column-major."""
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
     names = None
     if p["owner"] is not None:
         names = {ix.dept_name[d] for d in resolve_department(ix_departments(ix), p["owner"])}
     chain = check_chain(ix.chain_names, p["industry"])
-    return _target_rows(ix_targets(ix, plan), dict(plans), p, owner_names=names, chain=chain)
+    every, of_plan = ix.tables["targets"]
+    rows: list[TargetAnswer] = every if plan is None else of_plan.get(plan, [])
+    due = p["due"]
+    if due is not None:
+        n = len(due)
+        rows = [a for a in rows if (a[_DEADLINE][:n] <= due if a[_DEADLINE] is not None else a[_CADENCE] is not None)]
+    if names is not None:
+        rows = [a for a in rows if names.intersection(a[_OWNERS])]
+    if chain is not None:
+        rows = [a for a in rows if chain in a[_INDUSTRIES]]
+    if not rows:
+        return tuple(() for _ in TARGETS.columns), {}
+    return tuple(zip(*rows, strict=True)), {_OWNERS: True, _INDUSTRIES: True}
+
+
+def targets_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    return rows_of(TARGETS.columns, targets_columns(ix, p))
 
 
 def targets_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
@@ -99,6 +138,7 @@ TARGETS = QuerySpec(
     networkx=targets_nx,
     cypher=targets_cypher,
     cypher_text=(TASKS_CYPHER, TARGETS_CYPHER),
+    columnar=targets_columns,
 )
 
 # ------------------------------------------------------------------------------------ phases

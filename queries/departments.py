@@ -16,7 +16,7 @@ from queries.common import (
     task_label,
 )
 from queries.index import Index
-from queries.spec import PLAN, QuerySpec, Reader, Row, required
+from queries.spec import PLAN, Columns, QuerySpec, Reader, Row, required, rows_of
 
 ROLE = {"LEADS": "lead", "SUPPORTS": "support"}
 
@@ -221,13 +221,18 @@ PARTNERS = QuerySpec(
 
 
 # ----------------------------------------------------------------------------------- compare
+#: a row as a tuple in `compare` column order, its lists as tuples
+CompareRow = tuple[str, str, str | None, str, int, int, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
 def _compare_rows(facts: list[RoleFact], plans: list[tuple[str, str, str]], ids_place: dict[str, tuple[str, str]],
-                  asked: str) -> list[Row]:
-    """plans: (id, title, place) of the plans compared; ids_place: dept id -> (name, place)."""
+                  asked: str) -> Columns:
+    """plans: (id, title, place) of the plans compared; ids_place: dept id -> (name, place).
+    Column-major: built as tuples, with no row dicts in between."""
     by: dict[tuple[str, str], list[RoleFact]] = defaultdict(list)
     for f in facts:
         by[(f.plan, f.dept)].append(f)
-    rows = []
+    rows: list[CompareRow] = []
     # grouped once: a department name exists in hundreds of places, and so do the plans
     at: dict[str, list[str]] = defaultdict(list)
     for dept, (_, pl) in sorted(ids_place.items()):
@@ -237,25 +242,27 @@ def _compare_rows(facts: list[RoleFact], plans: list[tuple[str, str, str]], ids_
         for d in depts or [None]:
             fs = sorted(by.get((pid, d), []), key=lambda f: f.order) if d else []
             lead = [f for f in fs if f.role == "lead"]
-            rows.append({
-                "plan": title, "place": place,
-                "department": ids_place[d][0] if d else None, "asked": asked,
-                "leads": len(lead), "supports": len(fs) - len(lead),
-                "lead_tasks": [f.task for f in lead],
-                "industries": sorted({c for f in fs for c in f.chains}),
-                "targets": [g for f in lead for g in f.targets],
-            })
-    rows.sort(key=lambda r: (r["plan"], r["place"], r["department"] or ""))
-    return rows
+            rows.append((title, place, ids_place[d][0] if d else None, asked, len(lead), len(fs) - len(lead),
+                         tuple(f.task for f in lead), tuple(sorted({c for f in fs for c in f.chains})),
+                         tuple(g for f in lead for g in f.targets)))
+    rows.sort(key=lambda r: (r[0], r[1], r[2] or ""))
+    if not rows:
+        return tuple(() for _ in COMPARE.columns), {}
+    return tuple(zip(*rows, strict=True)), {6: True, 7: True, 8: True}
 
 
-def compare_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+def compare_columns(ix: Index, p: dict[str, Any]) -> Columns:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
     ids = resolve_department(ix_departments(ix), p["department"])
-    chosen = [(pid, t, ix.plans[pid].get("place") or "-") for pid, t in plans if plan in (None, pid)]
+    # the plan rows carry their place, allocated with the index (no read of the graph's dicts)
+    chosen = [(pid, t, r.place or "-") for (pid, t), r in zip(plans, ix.plan_rows, strict=True) if plan in (None, pid)]
     ids_place = {d: (ix.dept_name[d], ix.dept_place[d]) for d in ids}
     return _compare_rows(_facts_ix(ix, ids, plan), chosen, ids_place, p["department"])
+
+
+def compare_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    return rows_of(COMPARE.columns, compare_columns(ix, p))
 
 
 COMPARE_PLANS_CYPHER = """
@@ -270,7 +277,7 @@ def compare_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
     ids = resolve_department(depts, p["department"])
     chosen = [(r["id"], r["title"] or "", r["place"]) for r in read(COMPARE_PLANS_CYPHER, {"plan": plan})]
     ids_place = {d: (name, place) for d, name, _, place in depts if d in ids}
-    return _compare_rows(_facts_bolt(read, ids, plan), chosen, ids_place, p["department"])
+    return rows_of(COMPARE.columns, _compare_rows(_facts_bolt(read, ids, plan), chosen, ids_place, p["department"]))
 
 
 COMPARE = QuerySpec(
@@ -294,5 +301,6 @@ COMPARE = QuerySpec(
     networkx=compare_nx,
     cypher=compare_cypher,
     cypher_text=(ROLES_CYPHER, COMPARE_PLANS_CYPHER),
+    columnar=compare_columns,
     example={"department": "教科体局"},
 )

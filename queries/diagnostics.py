@@ -9,8 +9,8 @@ from operator import attrgetter
 from typing import Any
 
 from queries.common import bolt_plans, ix_plans, resolve_plan, task_label
-from queries.index import Index
-from queries.spec import PLAN, ParamSpec, QuerySpec, Reader, Row
+from queries.index import TABLE_BUILDERS, Index
+from queries.spec import PLAN, Columns, ParamSpec, QuerySpec, Reader, Row, rows_of
 from queries.tables import (
     TARGETS_CYPHER,
     TASKS_CYPHER,
@@ -37,49 +37,81 @@ Mixed = dict[tuple[str, str, str, str], tuple[set[tuple[int, str]], set[tuple[in
 _KINDS = ("many-leads", "lead-and-support", "same-leads")
 
 
-def _overlap_rows(tasks: list[TaskRow], by_id: Mapping[str, TaskRow], mixed: Mixed, titles: dict[str, str],
-                  min_leads: int) -> list[Row]:
-    """Rows by kind, then plan, chain, position and tasks (each kind sorted on its own: the kind
-    is the first sort key)."""
-    many: list[tuple[Any, Row]] = []
-    for t in tasks:
-        if len(t.leads) > min_leads:
-            many.append(((t.plan_title, (t.order,), [t.label]), {
-                "kind": "many-leads", "plan": t.plan_title, "industry": None, "departments": list(t.leads),
-                "tasks": [t.label], "detail": f"{len(t.leads)} lead departments"}))
-    mixed_rows: list[tuple[Any, Row]] = []
-    for (_, name, plan, chain), (led, supported) in mixed.items():
-        title = titles.get(plan, plan)
-        labels = [lab for _, lab in sorted(led | supported)]
-        mixed_rows.append(((title, chain or "", (name,), labels), {
-            "kind": "lead-and-support", "plan": title, "industry": chain, "departments": [name], "tasks": labels,
-            "detail": f"leads {len(led)}, supports {len(supported)} in the chain"}))
-    # siblings: same plan, same parent, the same set of lead departments
+def _sibling_groups(tasks: list[TaskRow]) -> list[tuple[str | None, frozenset[str], list[TaskRow]]]:
+    """Sibling tasks (same plan, same parent) with the same set of lead departments, two or more."""
     groups: dict[tuple[str, str | None, frozenset[str]], list[TaskRow]] = defaultdict(list)
     for t in tasks:
         if t.leads:
             groups[(t.plan, t.parent, frozenset(t.leads))].append(t)
-    same: list[tuple[Any, Row]] = []
-    for (_, parent, leads), sibs in groups.items():
-        if len(sibs) < 2:
-            continue
+    return [(parent, leads, sibs) for (_, parent, leads), sibs in groups.items() if len(sibs) >= 2]
+
+
+#: a row as a tuple in `overlaps` column order, its lists as tuples
+OverlapRow = tuple[str, str, str | None, tuple[str, ...], tuple[str, ...], str]
+
+
+def _overlap_rows(tasks: list[TaskRow], by_id: Mapping[str, TaskRow], mixed: Mixed,
+                  siblings: list[tuple[str | None, frozenset[str], list[TaskRow]]], *, titles: dict[str, str],
+                  min_leads: int) -> list[OverlapRow]:
+    """Rows by kind, then plan, chain, position and tasks (each kind sorted on its own: the kind
+    is the first sort key). `tasks`: at least those with more than `min_leads` leads."""
+    many: list[tuple[Any, OverlapRow]] = []
+    for t in tasks:
+        if len(t.leads) > min_leads:
+            many.append(((t.plan_title, (t.order,), [t.label]), (
+                "many-leads", t.plan_title, None, t.leads, (t.label,), f"{len(t.leads)} lead departments")))
+    mixed_rows: list[tuple[Any, OverlapRow]] = []
+    for (_, name, plan, chain), (led, supported) in mixed.items():
+        title = titles.get(plan, plan)
+        labels = [lab for _, lab in sorted(led | supported)]
+        mixed_rows.append(((title, chain or "", (name,), labels), (
+            "lead-and-support", title, chain, (name,), tuple(labels),
+            f"leads {len(led)}, supports {len(supported)} in the chain")))
+    same: list[tuple[Any, OverlapRow]] = []
+    for parent, leads, sibs in siblings:
         under = by_id[parent].label if parent is not None and parent in by_id else "the plan's top level"
         labels = [s.label for s in sibs]
-        same.append(((sibs[0].plan_title, (sibs[0].order,), labels), {
-            "kind": "same-leads", "plan": sibs[0].plan_title, "industry": None, "departments": sorted(leads),
-            "tasks": labels, "detail": f"{len(sibs)} sibling tasks under {under}"}))
-    rows: list[Row] = []
+        same.append(((sibs[0].plan_title, (sibs[0].order,), labels), (
+            "same-leads", sibs[0].plan_title, None, tuple(sorted(leads)), tuple(labels),
+            f"{len(sibs)} sibling tasks under {under}")))
+    rows: list[OverlapRow] = []
     for keyed in (many, mixed_rows, same):
         keyed.sort(key=lambda kr: kr[0])
         rows.extend(r for _, r in keyed)
     return rows
 
 
-def overlaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+def _overlap_columns(rows: list[OverlapRow]) -> Columns:
+    if not rows:
+        return tuple(() for _ in OVERLAPS.columns), {}
+    return tuple(zip(*rows, strict=True)), {3: True, 4: True}
+
+
+def _overlap_table(ix: Index) -> None:
+    """Over every loaded plan, built with the index: the tasks with two leads or more, the sibling
+    groups with the same leads, the departments leading and supporting in a chain of a plan."""
+    ix.tables["overlaps"] = ([t for t in ix.rows if len(t.leads) > 1], _sibling_groups(ix.rows),
+                             _lead_and_support(ix.chained, ix.dept_name))
+
+
+TABLE_BUILDERS.append(_overlap_table)
+
+
+def overlaps_columns(ix: Index, p: dict[str, Any]) -> Columns:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
-    mixed = _lead_and_support(ix.chained if plan is None else ix.rows_of_plan.get(plan, []), ix.dept_name)
-    return _overlap_rows(ix_tasks(ix, plan), ix.row, mixed, dict(plans), p["min_leads"])
+    if plan is None:
+        multi, siblings, mixed = ix.tables["overlaps"]
+        tasks = multi if p["min_leads"] >= 1 else ix.rows
+    else:
+        tasks = ix.rows_of_plan.get(plan, [])
+        siblings, mixed = _sibling_groups(tasks), _lead_and_support(tasks, ix.dept_name)
+    return _overlap_columns(_overlap_rows(tasks, ix.row, mixed, siblings, titles=dict(plans),
+                                          min_leads=p["min_leads"]))
+
+
+def overlaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
+    return rows_of(OVERLAPS.columns, overlaps_columns(ix, p))
 
 
 def _lead_and_support(rows: list[TaskRow], name: dict[str, str]) -> Mixed:
@@ -137,7 +169,9 @@ def overlaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:
         old[0].update(led)
         old[1].update(sup)
     tasks = bolt_tasks(read, plan)
-    return _overlap_rows(tasks, {t.id: t for t in tasks}, mixed, dict(plans), p["min_leads"])
+    rows = _overlap_rows(tasks, {t.id: t for t in tasks}, mixed, _sibling_groups(tasks), titles=dict(plans),
+                         min_leads=p["min_leads"])
+    return rows_of(OVERLAPS.columns, _overlap_columns(rows))
 
 
 OVERLAPS = QuerySpec(
@@ -160,6 +194,7 @@ OVERLAPS = QuerySpec(
     networkx=overlaps_nx,
     cypher=overlaps_cypher,
     cypher_text=(TASKS_CYPHER, LEAD_AND_SUPPORT_CYPHER),
+    columnar=overlaps_columns,
 )
 
 # -------------------------------------------------------------------------------------- gaps
@@ -217,11 +252,34 @@ def _gap_rows(tasks: list[TaskRow], by_chain: Mapping[str, list[TaskRow]], targe
     return rows
 
 
+def _gap_table(ix: Index) -> None:
+    """What `_gap_rows` reports over every loaded plan, built with the index: the leaves without
+    an owner, the targets with some gap, the tasks of each chain in the plans where none leads
+    it (in the index's order, so `_gap_rows` over these answers as over everything). A first
+    call then reads the few thousand candidates, not every task and target."""
+    leaves = [t for t in ix.rows if t.children == 0 and not t.owners]
+    targets = [g for g in ix.target_rows
+               if not (g.row.owners if g.row else ()) or g.value is None or (g.deadline is None and g.cadence is None)]
+    unled: dict[str, list[TaskRow]] = {}
+    for chain, named in ix.rows_of_chain.items():
+        for _, run in groupby(named, key=_plan):
+            ts = list(run)
+            if not any(map(_leads, ts)):
+                unled.setdefault(chain, []).extend(ts)
+    ix.tables["gaps"] = (leaves, targets, unled)
+
+
+TABLE_BUILDERS.append(_gap_table)
+
+
 def gaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
+    if plan is None:
+        leaves, targets, unled = ix.tables["gaps"]
+        return _gap_rows(leaves, unled, targets, dict(plans))
     tasks = ix_tasks(ix, plan)
-    return _gap_rows(tasks, ix.rows_of_chain if plan is None else _by_chain(tasks), ix_targets(ix, plan), dict(plans))
+    return _gap_rows(tasks, _by_chain(tasks), ix_targets(ix, plan), dict(plans))
 
 
 def gaps_cypher(read: Reader, p: dict[str, Any]) -> list[Row]:

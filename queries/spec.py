@@ -9,6 +9,7 @@ through the Bolt store, shaped in Python).
 from __future__ import annotations
 
 import builtins
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from queries.index import Index
 
 Row = dict[str, Any]
+#: an answer column-major: one tuple per column (lists as tuples), and which columns hold lists
+#: (True: lists only; False: lists beside other values). The embedded store keeps answers so:
+#: tuples of strings and numbers are immutable and untracked by the garbage collector.
+Columns = tuple[tuple[tuple[Any, ...], ...], dict[int, bool]]
 #: runs one read Cypher statement with $parameters and returns its records as dicts
 Reader = Callable[[str, dict[str, Any]], list[dict[str, Any]]]
 
@@ -114,6 +119,9 @@ class QuerySpec:
     cypher_text: tuple[str, ...] = field(default=(), repr=False)
     #: parameters used for the example in docs/queries.md
     example: dict[str, Any] = field(default_factory=dict)
+    #: optional: the embedded answer built column-major from the index's tables, with no row
+    #: dicts in between (`networkx` then returns `rows_of` it); the runner keeps answers so
+    columnar: Callable[[Index, dict[str, Any]], Columns] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         assert set(self.columns) == set(self.column_help), self.name
@@ -153,6 +161,35 @@ class QuerySpec:
             "columns": list(self.columns),
             "column_help": dict(self.column_help),
         }
+
+
+def columns_of(columns: list[str], rows: list[Row]) -> Columns:
+    """Rows -> the column-major form (a row without some column reads None there, as the Bolt
+    rows do)."""
+    try:
+        values = list(map(operator.itemgetter(*columns), rows)) if len(columns) > 1 else [
+            (r[columns[0]],) for r in rows]
+    except KeyError:
+        values = [tuple(r.get(c) for c in columns) for r in rows]
+    cols: list[tuple[Any, ...]] = list(zip(*values, strict=True)) if values else [() for _ in columns]
+    listed: dict[int, bool] = {}
+    for i, col in enumerate(cols):
+        types = set(map(type, col))
+        if list in types:
+            # a column of lists only converts at C speed, both ways
+            listed[i] = pure = types == {list}
+            cols[i] = tuple(map(tuple, col)) if pure else tuple(tuple(v) if type(v) is list else v for v in col)
+    return tuple(cols), listed
+
+
+def rows_of(columns: list[str], frozen: Columns) -> list[Row]:
+    """Fresh row dicts (and lists) from the column-major form, for one caller."""
+    cols, listed = frozen
+    if not cols or not cols[0]:
+        return []
+    fresh = [col if i not in listed else list(map(list, col)) if listed[i] else
+             [list(v) if type(v) is tuple else v for v in col] for i, col in enumerate(cols)]
+    return [dict(zip(columns, values, strict=True)) for values in zip(*fresh, strict=True)]
 
 
 @dataclass
