@@ -103,9 +103,10 @@ _IDS_PER_READ = 50
 
 @functools.lru_cache(maxsize=1 << 16)
 def _bigrams(s: str) -> frozenset[str]:
-    # cached: lineage compares each higher plan's titles with every plan that implements it
-    s = "".join(ch for ch in s if ch.isalnum())
-    return frozenset({s[i:i + 2] for i in range(len(s) - 1)} or {s})
+    # cached: lineage compares each higher plan's titles with every plan that implements it.
+    # filter and map run in C: a title's bigrams are its adjacent characters, pasted
+    s = "".join(filter(str.isalnum, s))
+    return frozenset(map(str.__add__, s, s[1:])) or frozenset((s,))
 
 
 def similarity(a: str, b: str) -> float:
@@ -152,6 +153,9 @@ class _Higher:
         raw = [2 * (mx & m).bit_count() / (lx + ly) for m, ly, _, _ in self.tasks]
         top = max(raw)
         score = round(top, 3)
+        if len(raw) == 1 or sorted(raw)[-2] < top - 0.001:
+            # the usual case: no other title within reach of the best, so no tie to break
+            return score, self.tasks[raw.index(top)][3]
         # rounding is monotonic, so the best rounded score is round(top); ties on it go to the
         # earliest task, then the greatest label, as in the tuple comparison
         _, label = max((neg_order, label) for r, (_, _, neg_order, label) in zip(raw, self.tasks, strict=True)
