@@ -50,13 +50,13 @@ def _why_not_compiled() -> str | None:
     if not any(b.exists() for b in built):
         return "not built"
     for m, b in zip(MODULES, built, strict=True):
-        if not b.exists():
-            return f"loaders/{m} was not built"
-        if (HERE / f"{m}.py").stat().st_mtime > b.stat().st_mtime:
-            stale = f"loaders/{m}.py changed after the build"
-            warnings.warn(f"plankg: {stale}; running the Python sources (`make build` compiles them again)",
-                          RuntimeWarning, stacklevel=3)
-            return stale
+        why = (f"loaders/{m} was not built" if not b.exists()
+               else f"loaders/{m}.py changed after the build" if (HERE / f"{m}.py").stat().st_mtime > b.stat().st_mtime
+               else None)
+        if why:  # a build that is there but cannot be used: say so, once
+            warnings.warn(f"plankg: {why}; running the Python sources (`make build` compiles them again)",
+                          RuntimeWarning, stacklevel=2)
+            return why
     return None
 
 

@@ -67,6 +67,8 @@ def quantities(text: str) -> list[re.Match[str]]:
                 end = m.end()
                 break
     return out
+
+
 _CLAUSE: Final = re.compile(r"[,;。:\n|\t]")
 _SENT_END: Final = re.compile(r"[。;\n|\t]")
 _LEAD_IN: Final = re.compile(r"^(?:力争|争取|通过|经过|到|至|截至|计划|预计|确保)")

@@ -85,3 +85,4 @@ def test_a_partial_build_is_not_used(tmp_path: Path) -> None:
     out = _run(_WHICH, cwd=tmp_path, PYTHONPATH=f"{tmp_path}{os.pathsep}{ROOT}")
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[0] == "python (loaders/targets was not built)"
+    assert "loaders/targets was not built; running the Python sources" in out.stderr
