@@ -236,3 +236,4 @@ class Health(BaseModel):
     ok: bool
     store: str = Field(description="embedded or bolt")
     uri: str = Field(description="the store URI, any password masked")
+    loaders: str = Field(description="how this server reads uploaded plans: compiled, or python (and why)")

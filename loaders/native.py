@@ -18,7 +18,6 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -53,9 +52,7 @@ def _why_not_compiled() -> str | None:
         why = (f"loaders/{m} was not built" if not b.exists()
                else f"loaders/{m}.py changed after the build" if (HERE / f"{m}.py").stat().st_mtime > b.stat().st_mtime
                else None)
-        if why:  # a build that is there but cannot be used: say so, once
-            warnings.warn(f"plankg: {why}; running the Python sources (`make build` compiles them again)",
-                          RuntimeWarning, stacklevel=2)
+        if why:  # not warned about: a CLI error must stay one line; `mode` tells (pytest header, /health)
             return why
     return None
 

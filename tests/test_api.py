@@ -146,8 +146,11 @@ def test_missing_entities_are_404_json(client: TestClient) -> None:
 
 
 def test_health_reports_the_store(client: TestClient) -> None:
+    from loaders import native
+
     body = client.get("/health").json()
     assert body["ok"] is True and body["store"] in ("embedded", "bolt")
+    assert body["loaders"] == native.mode  # compiled under make test
 
 
 def test_openapi_and_docs_are_served(client: TestClient) -> None:

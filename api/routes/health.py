@@ -11,6 +11,7 @@ from api.deps import DbDep
 from api.schemas import ErrorBody, Health
 from api.settings import redact_uri
 from graph.errors import PlankgError
+from loaders import native
 
 router = APIRouter(tags=["health"])
 
@@ -26,5 +27,5 @@ async def health(db: DbDep) -> Any:
     if info.get("ok") is False:
         return JSONResponse(status_code=503, content={
             "error": "store_unavailable", "message": str(info.get("error") or "the store does not answer"),
-            "ok": False, "store": store.kind, "uri": redact_uri(store.uri)})
-    return {**info, "ok": True, "store": store.kind, "uri": redact_uri(store.uri)}
+            "ok": False, "store": store.kind, "uri": redact_uri(store.uri), "loaders": native.mode})
+    return {**info, "ok": True, "store": store.kind, "uri": redact_uri(store.uri), "loaders": native.mode}
