@@ -9,7 +9,7 @@ from operator import attrgetter
 from typing import Any
 
 from queries.common import bolt_plans, ix_plans, resolve_plan, task_label
-from queries.index import TABLE_BUILDERS, Index
+from queries.index import PLAN_TABLE_BUILDERS, TABLE_BUILDERS, Index
 from queries.spec import PLAN, Columns, ParamSpec, QuerySpec, Reader, Row, rows_of
 from queries.tables import (
     TARGETS_CYPHER,
@@ -87,21 +87,24 @@ def _overlap_columns(rows: list[OverlapRow]) -> Columns:
     return tuple(zip(*rows, strict=True)), {3: True, 4: True}
 
 
-def _overlap_table(ix: Index) -> None:
-    """Over every loaded plan, built with the index: the tasks with two leads or more, the sibling
-    groups with the same leads, the departments leading and supporting in a chain of a plan."""
-    ix.tables["overlaps"] = ([t for t in ix.rows if len(t.leads) > 1], _sibling_groups(ix.rows),
-                             _lead_and_support(ix.chained, ix.dept_name))
+def _overlap_table(ix: Index, plan: str, rows: list[TaskRow]) -> None:
+    """Over every loaded plan, built with the index plan by plan: the tasks with two leads or
+    more, the sibling groups with the same leads, the departments leading and supporting in a
+    chain of a plan (each is a grouping within one plan)."""
+    multi, siblings, mixed = ix.tables.setdefault("overlaps", ([], [], {}))
+    multi.extend(t for t in rows if len(t.leads) > 1)
+    siblings.extend(_sibling_groups(rows))
+    mixed.update(_lead_and_support([t for t in rows if t.chains], ix.dept_name))
 
 
-TABLE_BUILDERS.append(_overlap_table)
+PLAN_TABLE_BUILDERS.append(_overlap_table)
 
 
 def overlaps_columns(ix: Index, p: dict[str, Any]) -> Columns:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
     if plan is None:
-        multi, siblings, mixed = ix.tables["overlaps"]
+        multi, siblings, mixed = ix.tables.get("overlaps", ([], [], {}))
         tasks = multi if p["min_leads"] >= 1 else ix.rows
     else:
         tasks = ix.rows_of_plan.get(plan, [])
@@ -252,32 +255,35 @@ def _gap_rows(tasks: list[TaskRow], by_chain: Mapping[str, list[TaskRow]], targe
     return rows
 
 
-def _gap_table(ix: Index) -> None:
-    """What `_gap_rows` reports over every loaded plan, built with the index: the leaves without
-    an owner, the targets with some gap, the tasks of each chain in the plans where none leads
-    it (in the index's order, so `_gap_rows` over these answers as over everything). A first
-    call then reads the few thousand candidates, not every task and target."""
-    leaves = [t for t in ix.rows if t.children == 0 and not t.owners]
-    targets = [g for g in ix.target_rows
-               if not (g.row.owners if g.row else ()) or g.value is None or (g.deadline is None and g.cadence is None)]
-    unled: dict[str, list[TaskRow]] = {}
-    for chain, named in ix.rows_of_chain.items():
-        for _, run in groupby(named, key=_plan):
-            ts = list(run)
-            if not any(map(_leads, ts)):
-                unled.setdefault(chain, []).extend(ts)
-    ix.tables["gaps"] = (leaves, targets, unled)
+def _gap_table(ix: Index, plan: str, rows: list[TaskRow]) -> None:
+    """What `_gap_rows` reports over every loaded plan, built with the index plan by plan: the
+    leaves without an owner, the tasks of each chain the plan names but none of its tasks leads
+    (in the rows' order, so `_gap_rows` over these answers as over everything). A first call then
+    reads the few thousand candidates, not every task."""
+    leaves, unled = ix.tables.setdefault("gaps", ([], {}))
+    leaves.extend(t for t in rows if t.children == 0 and not t.owners)
+    for chain, ts in _by_chain(rows).items():
+        if not any(map(_leads, ts)):
+            unled.setdefault(chain, []).extend(ts)
 
 
-TABLE_BUILDERS.append(_gap_table)
+def _gap_targets(ix: Index) -> None:
+    """The targets with some gap, in the index's order."""
+    ix.tables["gap-targets"] = [
+        g for g in ix.target_rows
+        if not (g.row.owners if g.row else ()) or g.value is None or (g.deadline is None and g.cadence is None)]
+
+
+PLAN_TABLE_BUILDERS.append(_gap_table)
+TABLE_BUILDERS.append(_gap_targets)
 
 
 def gaps_nx(ix: Index, p: dict[str, Any]) -> list[Row]:
     plans = ix_plans(ix)
     plan = resolve_plan(plans, p["plan"])
     if plan is None:
-        leaves, targets, unled = ix.tables["gaps"]
-        return _gap_rows(leaves, unled, targets, dict(plans))
+        leaves, unled = ix.tables.get("gaps", ([], {}))
+        return _gap_rows(leaves, unled, ix.tables["gap-targets"], dict(plans))
     tasks = ix_tasks(ix, plan)
     return _gap_rows(tasks, _by_chain(tasks), ix_targets(ix, plan), dict(plans))
 
