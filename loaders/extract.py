@@ -329,7 +329,13 @@ def _norm_deadline(raw: str | None, one_year: str | None = None) -> str | None:
     ys = _YEAR.findall(raw)
     if ys:
         return ys[-1][0]
-    return one_year if one_year and re.search(r"\d{1,2}月", raw) else None
+    if not one_year:
+        return None
+    # 12月底前, and in a one-year plan the quarter / half-year words: 三季度末, 上半年, 年底前, 全年
+    return one_year if re.search(r"\d{1,2}月", raw) or _WITHIN_YEAR.search(raw) else None
+
+
+_WITHIN_YEAR: Final = re.compile(r"[一二三四1-4]季度|[上下]半年|年底|年末|年内|全年")
 
 
 def _target(t: object, task: str | None, k: int) -> TargetExtract:

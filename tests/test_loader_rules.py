@@ -294,3 +294,18 @@ def test_a_two_row_header_written_as_two_lines_of_cells() -> None:
         ("A-01", "深化一网通办改革", ["政务服务办"], ["大数据发展管理中心"], ["陈立峰"], "2024"),
         ("A-02", "推行企业开办一日办结", ["市场监管局"], ["政务服务办"], ["周海燕"], None),
     ]
+
+
+def test_internal_offices_under_chushi_labels_and_quarter_deadlines_of_a_one_year_plan() -> None:
+    head = "某市教育局关于印发《某市教育局2024年工作要点》的通知\n2024年2月20日\n某市教育局2024年工作要点\n"
+    text = (
+        "一、加强党建\n(一)深化理论学习。开展集体学习12次。(责任领导:王建军;牵头处室:组织人事处;配合处室:机关党委、督导室;完成时间:三季度末)\n"
+        "(二)推进双减。规范校外培训。(责任处室:基础教育处、校外教育培训监管处;完成时间:上半年)\n"
+        "(三)加大投入。确保经费只增不减。(牵头处室:财务与审计处;完成时间:长期坚持)\n"
+    )
+    ex = extract_text(head + text)
+    assert [(t.id, t.lead, t.support, t.deadline) for t in ex.tasks if t.id.startswith("(")] == [
+        ("(一)", ["组织人事处"], ["机关党委", "督导室"], "2024"),
+        ("(二)", ["基础教育处", "校外教育培训监管处"], [], "2024"),
+        ("(三)", ["财务与审计处"], [], None),
+    ]
