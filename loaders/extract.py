@@ -325,7 +325,11 @@ def _norm_deadline(raw: str | None, one_year: str | None = None) -> str | None:
     if not raw:
         return None
     if _RECURRING.search(raw):
-        return None
+        # 每季度调度,12月底前完成: a rhythm, then a final date in a clause of its own
+        rest = [c for c in re.split(r"[,;]", raw) if not _RECURRING.search(c)]
+        if not rest:
+            return None
+        raw = ",".join(rest)
     ys = _YEAR.findall(raw)
     if ys:
         return ys[-1][0]

@@ -309,3 +309,32 @@ def test_internal_offices_under_chushi_labels_and_quarter_deadlines_of_a_one_yea
         ("(二)", ["基础教育处", "校外教育培训监管处"], [], "2024"),
         ("(三)", ["财务与审计处"], [], None),
     ]
+
+
+def test_a_worksheets_cells_merged_down_a_column_apply_to_every_row_they_span() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from loaders import extract_bytes
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某县2024年重点工作任务督查清单"])
+    ws.append(["序号", "工作类别", "重点工作任务", "责任县领导", "牵头单位", "配合单位", "完成时限"])
+    ws.append([1, "扩大投资", "重大项目建设", "副县长 刘建国", "县发改委", "县财政局", "三季度末"])
+    ws.append([2, None, "争取专项债券", None, "县财政局", "县发改委", "每季度调度,12月底前完成"])
+    ws.append([3, "民生保障", "老旧小区改造", None, "县住建局", "县财政局", "上半年"])
+    ws.append([4, None, "校园安全整治", "副县长 孙丽", None, "县公安局", None])
+    ws.merge_cells("A1:G1")
+    for rng in ("B3:B4", "B5:B6", "D3:D5", "E5:E6", "G5:G6"):
+        ws.merge_cells(rng)
+    buf = io.BytesIO()
+    wb.save(buf)
+    ex = extract_bytes(buf.getvalue(), "qingdan.xlsx")
+    assert [(t.id, t.title, t.lead, t.support, t.persons, t.deadline) for t in ex.tasks] == [
+        ("1", "重大项目建设", ["县发改委"], ["县财政局"], ["刘建国"], "2024"),
+        ("2", "争取专项债券", ["县财政局"], ["县发改委"], ["刘建国"], "2024"),
+        ("3", "老旧小区改造", ["县住建局"], ["县财政局"], ["刘建国"], "2024"),
+        ("4", "校园安全整治", ["县住建局"], ["县公安局"], ["孙丽"], "2024"),
+    ]
