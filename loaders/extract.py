@@ -33,6 +33,7 @@ from loaders.outline import (
     apply_group_rules,
     covered_tasks,
     heading_nodes,
+    inherit_leads,
     inline_items,
     lift_trailing_labels,
     merge_repeated_rows,
@@ -134,6 +135,7 @@ def extract_text(
         merge_repeated_rows(nodes, n_heads)
     apply_group_rules(nodes, group_rules)
     lift_trailing_labels(norm, nodes)
+    inherit_leads(nodes)
     rules = document_rules(norm, nodes, reg)
     task_idx = select_tasks(nodes)
     tax = lexicon.taxonomy()

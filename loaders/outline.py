@@ -117,6 +117,20 @@ def lift_trailing_labels(norm: str, nodes: list[Node]) -> None:
         p.roles, last.roles = last.roles, Roles()
 
 
+def inherit_leads(nodes: list[Node]) -> None:
+    """牵头单位: A stated once for an action (its heading's own label, only a lead) leads every task
+    under it that names no lead of its own; their 责任单位 then support (a lead is named for them).
+    A task with its own 牵头单位 keeps it. Top-down, so a task that inherits passes the lead on."""
+    for p in nodes:
+        r = p.roles
+        if not p.children or not r.lead or r.resp or r.support or any(a.sentence for a in p.annotations):
+            continue
+        for c in p.children:
+            kid = nodes[c].roles
+            if not kid.lead:
+                kid.lead = list(r.lead)
+
+
 _TITLE_LINE: Final = re.compile(r"^[^。;,]{2,20}$")
 
 
