@@ -272,6 +272,9 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     """由A牵头,B、C配合 / A负责,B配合 / A、B按职责分工负责: parties are read backwards from the
     trigger word while they look like departments."""
     r = Roles()
+    if "会同" in text:
+        # A会同B、C负责: A acts with B and C, in charge: read as A牵头,B、C配合
+        text = _TOGETHER.sub(r"牵头,\1配合", text)
     for m in TRIGGER_RE.finditer(text):
         word = m[0]
         if word.endswith(("牵头单位", "牵头部门")):
@@ -291,7 +294,7 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
             kind = "lead" if by or _later_support(text, m.end()) else "resp"
         target = getattr(r, kind)
         target.extend(n for n in names if n not in target)
-    if (r.lead or r.resp) and ("指导" in text or "实施" in text):
+    if (r.lead or r.resp) and ("指导" in text or "实施" in text or "落实" in text):
         # A负责,B、C指导 / …,相关街道办事处具体实施: after a named lead, the parties that guide or
         # carry out the work support it (only at a clause's end: 在A指导下 is no role)
         for m in _ASSIST_RE.finditer(text):
@@ -300,7 +303,8 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     return r
 
 
-_ASSIST_RE: Final = re.compile(r"(?:指导|具体实施|具体落实|组织实施)(?=[,;。)]|$)")
+_ASSIST_RE: Final = re.compile(r"(?:指导|具体实施|具体落实|组织实施|落实)(?=[,;。)]|$)")
+_TOGETHER: Final = re.compile(r"会同([^,;。()会]{2,80}?)(?:共同)?(?:负责|牵头)(?=[,;。)]|$)")
 
 
 _SUPPORT_WORD: Final = re.compile(r"配合|协助|参与|协办")

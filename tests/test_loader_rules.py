@@ -356,3 +356,34 @@ def test_an_actions_lead_passes_down_to_its_tasks_whose_units_then_support() -> 
         ("(二)", None, "绿化提升行动", ["林业局"], []),
         ("(二)1.", "(二)", "建设口袋公园", ["林业局"], ["城管局"]),
     ]
+
+
+def test_huitong_leads_with_the_units_it_names_and_luoshi_after_a_lead_supports() -> None:
+    text = (
+        "一、重点任务\n1.深化绿色转型。完成清洁生产审核企业20家。(县经信局会同县生态环境局、县发改委负责)\n"
+        "2.巩固垃圾分类。覆盖率保持100%。(县城管局会同各乡镇人民政府负责)\n"
+        "3.利用农业废弃物。秸秆综合利用率达到95%。(县农业农村局负责,各乡镇人民政府落实)\n"
+    )
+    assert [(t[0], t[3], t[4]) for t in _tasks(text)] == [
+        ("1.", ["经信局"], ["生态环境局", "发改委"]),
+        ("2.", ["城管局"], ["各乡镇人民政府"]),
+        ("3.", ["农业农村局"], ["各乡镇人民政府"]),
+    ]
+
+
+def test_an_indicator_table_without_a_unit_column_takes_the_unit_from_the_name() -> None:
+    text = (
+        "一、主要目标\n主要指标见表1。\n表1 主要指标\n"
+        "序号\t指标名称\t2023年现状值\t2025年目标值\t2027年目标值\t指标属性\t牵头单位\n"
+        "1\t一般工业固体废物综合利用率(%)\t68\t72\t≥75\t约束性\t县经信局\n"
+        "2\t工业危险废物利用处置能力(万吨/年)\t45\t50\t55\t预期性\t县生态环境局\n"
+        "二、重点任务\n(一)推进源头减量。(县经信局负责)\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(g.task, g.text, g.value, g.unit, g.comparator, g.deadline, g.cadence) for g in ex.targets] == [
+        (None, "一般工业固体废物综合利用率(%)", 72.0, "%", None, "2025", None),
+        (None, "一般工业固体废物综合利用率(%)", 75.0, "%", ">=", "2027", None),
+        (None, "工业危险废物利用处置能力(万吨/年)", 50.0, "万吨/年", None, "2025", None),
+        (None, "工业危险废物利用处置能力(万吨/年)", 55.0, "万吨/年", None, "2027", None),
+    ]
+    assert [t.id for t in ex.tasks] == ["(一)"]
