@@ -165,7 +165,7 @@ def _looks_like_department(name: str, reg: Registry) -> bool:
 
 _PREFIX_CHARS: Final = frozenset(LEVEL_CHARS + "镇乡")
 _SPLIT: Final = re.compile(r"[、,;/]|及|以及|和(?=[各有相])")
-_TRAIL: Final = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实)+$")
+_TRAIL: Final = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实|分别)+$")
 
 
 _COMPOSITE: Final = re.compile(r"^([^()]{2,24})\(([^()、,]{2,16})\)$")
@@ -240,7 +240,7 @@ def distribute_suffix(names: list[str]) -> list[str]:
     return out
 
 
-_TRAIL_LAST: Final = frozenset("等门位责工头合与实")
+_TRAIL_LAST: Final = frozenset("等门位责工头合与实别")
 
 
 #: clean_name's answers: the same few names are cleaned again and again across a document's

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from loaders.departments import (
+    _BARE_PLACE,
+    _PLACE_BODY,
+    _PLACE_ENDS,
     Registry,
     _split_names,
     clean_name,
@@ -350,6 +353,11 @@ def _read_back(region: str, reg: Registry) -> tuple[tuple[str, ...], bool]:
         if TRIGGER_RE.search(raw):
             break
         name = clean_name(raw)
+        if out and name[-1:] in _PLACE_ENDS and _BARE_PLACE.match(name):
+            # 长沙市、株洲市、湘潭市人民政府: a bare place before a place+body takes its body
+            pb = _PLACE_BODY.match(out[-1])
+            if pb:
+                name += pb.group(2)
         if not name or not looks_like_department(name, reg):
             break
         out.append(name)

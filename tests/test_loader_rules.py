@@ -387,3 +387,17 @@ def test_an_indicator_table_without_a_unit_column_takes_the_unit_from_the_name()
         (None, "工业危险废物利用处置能力(万吨/年)", 55.0, "万吨/年", None, "2027", None),
     ]
     assert [t.id for t in ex.tasks] == ["(一)"]
+
+
+def test_fenbie_qiantou_shared_suffixes_and_a_preamble_party_of_every_task() -> None:
+    head = "某省人民政府办公厅关于印发《2024年重点工作分工方案》的通知\n2024年2月6日\n2024年重点工作分工方案\n"
+    text = (
+        "为确保全年目标任务圆满完成,现将重点工作分工如下。各市州人民政府负责抓好本地区相关工作落实,以下各项任务不再逐项列出。\n"
+        "一、扩大有效需求\n1.稳定居民收入。居民消费价格涨幅3%左右。(省发展改革委、省统计局分别牵头)\n"
+        "2.改善生态环境。推进“双下降”。(省生态环境厅牵头,长沙市、株洲市、湘潭市人民政府具体落实)\n"
+    )
+    ex = extract_text(head + text)
+    assert [(t.id, t.lead, t.support) for t in ex.tasks if t.id[0].isdigit()] == [
+        ("1.", ["发改委", "统计局"], ["各市(州)人民政府"]),
+        ("2.", ["生态环境厅"], ["长沙市人民政府", "株洲市人民政府", "湘潭市人民政府", "各市(州)人民政府"]),
+    ]
