@@ -401,3 +401,16 @@ def test_fenbie_qiantou_shared_suffixes_and_a_preamble_party_of_every_task() -> 
         ("1.", ["发改委", "统计局"], ["各市(州)人民政府"]),
         ("2.", ["生态环境厅"], ["长沙市人民政府", "株洲市人民政府", "湘潭市人民政府", "各市(州)人民政府"]),
     ]
+
+
+def test_nested_title_marks_a_work_report_implemented_and_a_quanli_chapter_over_its_tasks() -> None:
+    text = (
+        "某省人民政府办公厅\n关于印发《2024年省〈政府工作报告〉重点工作分工方案》的通知\n2024年2月6日\n"
+        "2024年省《政府工作报告》重点工作分工方案\n"
+        "为贯彻落实省十四届人大二次会议审议通过的《政府工作报告》,现将重点工作分工如下。\n"
+        "一、全力完成全年主要预期目标\n1.城镇新增就业70万人以上。(省人力资源社会保障厅牵头)\n"
+        "二、着力扩大有效需求\n2.扩大有效投资。(省发展改革委牵头)\n"
+    )
+    ex = extract_text(text)
+    assert (ex.plan.title, ex.plan.implements) == ("2024年省《政府工作报告》重点工作分工方案", ["政府工作报告"])
+    assert [(t.id, t.parent) for t in ex.tasks] == [("一、", None), ("1.", "一、"), ("二、", None), ("2.", "二、")]
