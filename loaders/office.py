@@ -141,9 +141,9 @@ def xlsx_text(data: bytes) -> str:
                 value = ws.cell(rng.min_row, rng.min_col).value
                 for r in range(rng.min_row + 1, rng.max_row + 1):
                     filled[(r, rng.min_col)] = value
-        for r_no, row in enumerate(ws.iter_rows(values_only=True), start=ws.min_row):
-            if filled:
-                row = tuple(filled.get((r_no, c_no), v) for c_no, v in enumerate(row, start=ws.min_column))
+        for r_no, raw_row in enumerate(ws.iter_rows(values_only=True), start=ws.min_row):
+            row = tuple(filled.get((r_no, c_no), v) for c_no, v in enumerate(raw_row, start=ws.min_column)) \
+                if filled else raw_row
             cells = ["" if v is None else re.sub(r"\s*\n\s*", "、", str(v).strip()) for v in row]
             if any(cells):
                 out.append("\t".join(cells).rstrip("\t"))
