@@ -309,6 +309,8 @@ def test_internal_offices_under_chushi_labels_and_quarter_deadlines_of_a_one_yea
         ("(二)", ["基础教育处", "校外教育培训监管处"], [], "2024"),
         ("(三)", ["财务与审计处"], [], None),
     ]
+    reg = load_registry()  # common nouns ending in 处 / 室 stay no bodies
+    assert not any(looks_like_department(w, reg) for w in ("好处", "村卫生室", "重点实验室", "会议室"))
 
 
 def test_a_worksheets_cells_merged_down_a_column_apply_to_every_row_they_span() -> None:
