@@ -35,7 +35,7 @@ SUFFIXES: Final = (
     "管委会", "总工会", "学会", "促进会", "研究会", "政府", "办事处", "联", "电视台", "气象台", "海关",
     "集团", "银行", "支行", "分行", "分局", "支队", "大队", "中队", "学校", "大学", "园区", "机场",
     "部门", "单位", "机构", "医院", "街道", "供销社", "合作社", "联社", "研究所", "派出所", "事务所",
-    "管理所", "管理处", "办公室", "研究室", "站", "所", "报社", "机关", "成员单位", "居委会", "村委会", "署",
+    "管理所", "管理处", "办公室", "研究室", "处", "室", "站", "所", "报社", "机关", "成员单位", "居委会", "村委会", "署",
 )
 _SUFFIX_RE: Final = re.compile("(?:" + "|".join(sorted(SUFFIXES, key=len, reverse=True)) + ")$")
 _COLLECTIVE_RE: Final = re.compile(
@@ -45,7 +45,7 @@ _COLLECTIVE_RE: Final = re.compile(
 _NOT_DEPT: Final = re.compile(
     r"(?:领导小组|联席会议|指挥部|工作专班|责任单位|牵头单位|配合单位|全部|内部|外部|局部|东部|西部|南部|"
     r"北部|中部|干部|俱乐部|总部|本部|基层单位|用人单位|中心城区|网站|车站|基站|加油站|充电站|换电站|场所|住所|厕所|"
-    r"工作站)$"
+    r"工作站|好处|到处|此处|深处|用处|益处|住处|难处|教室|会议室|卫生室|值班室|档案室|阅览室|活动室|实验室|科室|温室)$"
 )
 _BAD_CHARS: Final = re.compile(r"\d+(?:\.\d+)?[个家项名万亿元%批所座处条]|[。;:!?\"“”《》]|负责|推进|加强|建立|开展|实施|落实|任务|第一位|工作$")
 
@@ -165,7 +165,7 @@ def _looks_like_department(name: str, reg: Registry) -> bool:
 
 _PREFIX_CHARS: Final = frozenset(LEVEL_CHARS + "镇乡")
 _SPLIT: Final = re.compile(r"[、,;/]|及|以及|和(?=[各有相])")
-_TRAIL: Final = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实)+$")
+_TRAIL: Final = re.compile(r"(?:等(?:部门|单位)?|按职责分工负责|按职责分工|按照职责分工负责|分别负责|共同负责|负责|牵头|配合|参与|落实|分别)+$")
 
 
 _COMPOSITE: Final = re.compile(r"^([^()]{2,24})\(([^()、,]{2,16})\)$")
@@ -240,7 +240,7 @@ def distribute_suffix(names: list[str]) -> list[str]:
     return out
 
 
-_TRAIL_LAST: Final = frozenset("等门位责工头合与实")
+_TRAIL_LAST: Final = frozenset("等门位责工头合与实别")
 
 
 #: clean_name's answers: the same few names are cleaned again and again across a document's

@@ -33,6 +33,7 @@ from loaders.outline import (
     apply_group_rules,
     covered_tasks,
     heading_nodes,
+    inherit_leads,
     inline_items,
     lift_trailing_labels,
     merge_repeated_rows,
@@ -134,6 +135,7 @@ def extract_text(
         merge_repeated_rows(nodes, n_heads)
     apply_group_rules(nodes, group_rules)
     lift_trailing_labels(norm, nodes)
+    inherit_leads(nodes)
     rules = document_rules(norm, nodes, reg)
     task_idx = select_tasks(nodes)
     tax = lexicon.taxonomy()
@@ -329,11 +331,21 @@ def _norm_deadline(raw: str | None, one_year: str | None = None) -> str | None:
     if not raw:
         return None
     if _RECURRING.search(raw):
-        return None
+        # 每季度调度,12月底前完成: a rhythm, then a final date in a clause of its own
+        rest = [c for c in re.split(r"[,;]", raw) if not _RECURRING.search(c)]
+        if not rest:
+            return None
+        raw = ",".join(rest)
     ys = _YEAR.findall(raw)
     if ys:
         return ys[-1][0]
-    return one_year if one_year and re.search(r"\d{1,2}月", raw) else None
+    if not one_year:
+        return None
+    # 12月底前, and in a one-year plan the quarter / half-year words: 三季度末, 上半年, 年底前, 全年
+    return one_year if re.search(r"\d{1,2}月", raw) or _WITHIN_YEAR.search(raw) else None
+
+
+_WITHIN_YEAR: Final = re.compile(r"[一二三四1-4]季度|[上下]半年|年底|年末|年内|全年")
 
 
 def _target(t: object, task: str | None, k: int) -> TargetExtract:

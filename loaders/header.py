@@ -33,7 +33,7 @@ _PERIOD: Final = re.compile(r"((?:19|20)\d{2})\s*(?:年)?\s*[—–\-~至到]+\s
 _TITLE_WORDS: Final = re.compile(r"(?:方案|计划|规划|意见|办法|纲要|要点|措施|细则|安排|清单)(?:\s*\(.*\))?$")
 # possessive runs ({..}+): a run of characters other than 《 (or 》) can only be followed by 《 (》) at
 # its full length, so giving characters back never helps; it only cost time after every 落实 / 按照
-_IMPLEMENTS: Final = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,12}+((?:《[^》\n]{4,80}+》(?:和|、|及|以及|与)?)+)")
+_IMPLEMENTS: Final = re.compile(r"(?:贯彻落实|贯彻|落实|根据|按照|依据|对照|结合)[^《。]{0,16}+((?:《[^》\n]{4,80}+》(?:和|、|及|以及|与)?)+)")
 #: 《某省人民政府关于印发…若干措施的通知》: the notice issuing a policy is implemented like the policy
 _ISSUING_NOTICE: Final = re.compile(r"关于印发.{2,60}的通知$")
 _BOOK: Final = re.compile(r"《([^》\n]{4,80})》")
@@ -83,6 +83,8 @@ def read_header(text: str, source: str | None) -> Header:
     else:
         h.title = _title_line(head) or (source or "untitled plan")
     h.title = re.sub(r"\s*\((?:19|20)\d{2}.{0,8}\)\s*$", "", h.title).strip()
+    if "〈" in h.title:  # 《2024年省〈政府工作报告〉…方案》: 〈〉 are 《》 nested in a quoted title
+        h.title = h.title.replace("〈", "《").replace("〉", "》")
     h.doc_number = _doc_number(head) or portal.get("发文字号") or portal.get("发布文号") or None
     dm = _DATE_LINE.search(head)
     cm = None if dm else _CN_DATE_LINE.search(head)
@@ -108,7 +110,9 @@ def read_header(text: str, source: str | None) -> Header:
     for im in _IMPLEMENTS.finditer(pre) if "《" in pre else ():
         for bm in _BOOK.finditer(im.group(1)):
             t = bm.group(1).strip()
-            if t != h.title and t not in seen and (_TITLE_WORDS.search(t) or _ISSUING_NOTICE.search(t)):
+            # …审议通过的《政府工作报告》: a 工作报告 is implemented like a plan
+            if t != h.title and t not in seen and (_TITLE_WORDS.search(t) or _ISSUING_NOTICE.search(t)
+                                                   or t.endswith("工作报告")):
                 seen.append(t)
     h.implements = seen
     for cand in (h.issuer or "", h.title):

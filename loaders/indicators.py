@@ -1,6 +1,7 @@
 """Indicator tables (主要发展指标表): a header 指标 | 单位 | 2023年(基期值) | 2024年 | 2025年 …, one row
 per indicator. Each year column that is not the base value gives a plan-level target: text = the
-indicator, value = the cell, unit = the 单位 cell, deadline = the column's year (≥ / ≤ marks read)."""
+indicator, value = the cell, unit = the 单位 cell (or, without one, the bracket closing the
+indicator's name: 利用率(%)), deadline = the column's year (≥ / ≤ marks read)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from loaders.targets import Target
 _YEAR_COL: Final = re.compile(r"^((?:19|20)\d{2})年?(?:目标值?)?$")
 _BASE: Final = re.compile(r"基期|基数|现状|基准")
 _VALUE: Final = re.compile(r"^(?P<cmp>[≥≤><]|不低于|不少于|不超过)?\s*(?P<v>\d+(?:\.\d+)?)\s*(?P<pct>%)?$")
+_UNIT_IN_NAME: Final = re.compile(r"\(([^()\d]{1,8})\)$")
 _CMP: Final = {"≥": ">=", ">": ">=", "不低于": ">=", "不少于": ">=", "≤": "<=", "<": "<=", "不超过": "<="}
 
 
@@ -22,14 +24,15 @@ def indicator_targets(lines: list[Line]) -> list[Target]:
     cols: dict[int, str] | None = None  # column index -> year, for the table being read
     name_col = unit_col = -1
     for ln in lines:
-        if "指标" in ln.text and "单位" in ln.text:
+        if "指标" in ln.text:
             cells = split_cells(ln.text)
             years = {k: m.group(1) for k, c in enumerate(cells)
                      if (m := _YEAR_COL.match(re.sub(r"\s", "", c))) and not _BASE.search(c)}
             names = [k for k, c in enumerate(cells) if c.endswith("指标") or c in ("指标", "指标名称")]
             units = [k for k, c in enumerate(cells) if c in ("单位", "计量单位")]
-            if len(cells) >= 4 and years and names and units:
-                cols, name_col, unit_col = years, names[0], units[0]
+            if len(cells) >= 4 and years and names:
+                # no 单位 column: the unit is the bracket closing the indicator's name (…利用率(%))
+                cols, name_col, unit_col = years, names[0], units[0] if units else -1
                 continue
         if cols is None:
             continue
@@ -38,7 +41,12 @@ def indicator_targets(lines: list[Line]) -> list[Target]:
             if ln.text.strip():
                 cols = None  # the table ended
             continue
-        name, unit = cells[name_col], cells[unit_col]
+        name = cells[name_col]
+        if unit_col >= 0:
+            unit = cells[unit_col]
+        else:
+            um = _UNIT_IN_NAME.search(name)
+            unit = um.group(1) if um else ""
         for k, year in cols.items():
             m = _VALUE.match(cells[k].replace(" ", ""))
             if not m or not name or not (unit or m.group("pct")):

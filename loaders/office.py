@@ -128,10 +128,22 @@ def _format_number(n: int, fmt: str) -> str:
 def xlsx_text(data: bytes) -> str:
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # not read_only: a read-only sheet does not know its merged cells
+    wb = load_workbook(io.BytesIO(data), data_only=True)
     out: list[str] = []
     for ws in wb.worksheets:
-        for row in ws.iter_rows(values_only=True):
+        # a cell merged down a column (a 牵头单位 or 完成时限 over two rows, a 责任领导 over three)
+        # holds its value in its first row only, but applies to every row it spans; merges across
+        # columns (a title row, a 注 line) stay as they are
+        filled: dict[tuple[int, int], Any] = {}
+        for rng in ws.merged_cells.ranges:
+            if rng.min_col == rng.max_col and rng.max_row > rng.min_row:
+                value = ws.cell(rng.min_row, rng.min_col).value
+                for r in range(rng.min_row + 1, rng.max_row + 1):
+                    filled[(r, rng.min_col)] = value
+        for r_no, raw_row in enumerate(ws.iter_rows(values_only=True), start=ws.min_row):
+            row = tuple(filled.get((r_no, c_no), v) for c_no, v in enumerate(raw_row, start=ws.min_column)) \
+                if filled else raw_row
             cells = ["" if v is None else re.sub(r"\s*\n\s*", "、", str(v).strip()) for v in row]
             if any(cells):
                 out.append("\t".join(cells).rstrip("\t"))

@@ -17,7 +17,7 @@ from loaders.tables import TableRow
 _TASK_SECTION: Final = re.compile(r"任务|行动|措施|举措|工作重点|重点工作|主要工作|工作内容|分工")
 _ACTION_TITLE: Final = re.compile(
     r"^(?:推进|推动|加强|加快|提升|提高|实施|建设|深化|完善|强化|优化|培育|发展|促进|健全|构建|打造|扩大|落实|开展|"
-    r"做强|做优|做大|巩固|全面|大力|积极|持续|着力|坚持|壮大|夯实|创新|聚焦|筑牢|守牢|稳定|保障(?!措施))"
+    r"做强|做优|做大|巩固|全面|全力|大力|积极|持续|着力|坚持|壮大|夯实|创新|聚焦|筑牢|守牢|稳定|保障(?!措施))"
 )
 NOT_TASK_SECTION: Final = re.compile(r"保障|指导思想|原则|步骤|要求|背景|形势|目标$")
 
@@ -115,6 +115,20 @@ def lift_trailing_labels(norm: str, nodes: list[Node]) -> None:
             continue
         p.annotations, last.annotations = last.annotations, []
         p.roles, last.roles = last.roles, Roles()
+
+
+def inherit_leads(nodes: list[Node]) -> None:
+    """牵头单位: A stated once for an action (its heading's own label, only a lead) leads every task
+    under it that names no lead of its own; their 责任单位 then support (a lead is named for them).
+    A task with its own 牵头单位 keeps it. Top-down, so a task that inherits passes the lead on."""
+    for p in nodes:
+        r = p.roles
+        if not p.children or not r.lead or r.resp or r.support or any(a.sentence for a in p.annotations):
+            continue
+        for c in p.children:
+            kid = nodes[c].roles
+            if not kid.lead:
+                kid.lead = list(r.lead)
 
 
 _TITLE_LINE: Final = re.compile(r"^[^。;,]{2,20}$")

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from loaders.departments import (
+    _BARE_PLACE,
+    _PLACE_BODY,
+    _PLACE_ENDS,
     Registry,
     _split_names,
     clean_name,
@@ -30,10 +33,10 @@ PERSON_KEYS: Final = (
     "牵头省领导|责任市领导|责任县领导|责任区领导|分管市领导|分管县领导|分管区领导|包联县领导"
 )
 LEAD_KEYS: Final = "牵头部门|牵头单位|牵头责任单位|主责部门|主责单位|主办单位|主办部门|牵头处室|牵头"
-RESP_KEYS: Final = "责任单位|责任部门|负责单位|负责部门|实施单位|承办单位|落实单位|责任主体|主体责任单位"
+RESP_KEYS: Final = "责任单位|责任处室|责任部门|负责单位|负责部门|实施单位|承办单位|落实单位|责任主体|主体责任单位"
 SUPPORT_KEYS: Final = (
     "配合部门|配合单位|协办单位|协办部门|参与单位|参与部门|协同单位|协同部门|协助单位|协作单位|参加单位|"
-    "配合责任单位|支持单位|配合"
+    "配合责任单位|支持单位|配合处室|配合"
 )
 DEADLINE_KEYS: Final = "完成时限|完成时间|时间节点|时限要求|完成期限|时限|进度安排"
 _ALL_KEYS: Final = "|".join((PERSON_KEYS, RESP_KEYS, SUPPORT_KEYS, LEAD_KEYS, DEADLINE_KEYS))
@@ -272,6 +275,9 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     """由A牵头,B、C配合 / A负责,B配合 / A、B按职责分工负责: parties are read backwards from the
     trigger word while they look like departments."""
     r = Roles()
+    if "会同" in text:
+        # A会同B、C负责: A acts with B and C, in charge: read as A牵头,B、C配合
+        text = _TOGETHER.sub(r"牵头,\1配合", text)
     for m in TRIGGER_RE.finditer(text):
         word = m[0]
         if word.endswith(("牵头单位", "牵头部门")):
@@ -291,7 +297,7 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
             kind = "lead" if by or _later_support(text, m.end()) else "resp"
         target = getattr(r, kind)
         target.extend(n for n in names if n not in target)
-    if (r.lead or r.resp) and ("指导" in text or "实施" in text):
+    if (r.lead or r.resp) and ("指导" in text or "实施" in text or "落实" in text):
         # A负责,B、C指导 / …,相关街道办事处具体实施: after a named lead, the parties that guide or
         # carry out the work support it (only at a clause's end: 在A指导下 is no role)
         for m in _ASSIST_RE.finditer(text):
@@ -300,7 +306,8 @@ def parse_sentence(text: str, reg: Registry) -> Roles:
     return r
 
 
-_ASSIST_RE: Final = re.compile(r"(?:指导|具体实施|具体落实|组织实施)(?=[,;。)]|$)")
+_ASSIST_RE: Final = re.compile(r"(?:指导|具体实施|具体落实|组织实施|落实)(?=[,;。)]|$)")
+_TOGETHER: Final = re.compile(r"会同([^,;。()会]{2,80}?)(?:共同)?(?:负责|牵头)(?=[,;。)]|$)")
 
 
 _SUPPORT_WORD: Final = re.compile(r"配合|协助|参与|协办")
@@ -346,6 +353,11 @@ def _read_back(region: str, reg: Registry) -> tuple[tuple[str, ...], bool]:
         if TRIGGER_RE.search(raw):
             break
         name = clean_name(raw)
+        if out and name[-1:] in _PLACE_ENDS and _BARE_PLACE.match(name):
+            # 长沙市、株洲市、湘潭市人民政府: a bare place before a place+body takes its body
+            pb = _PLACE_BODY.match(out[-1])
+            if pb:
+                name += pb.group(2)
         if not name or not looks_like_department(name, reg):
             break
         out.append(name)

@@ -24,6 +24,9 @@ _PATTERNS: Final = (
     re.compile(_NAMES + r"(?:均|都)?(?:为|是|作为|列为)" + _ALL_TASKS + r"的?" + _ROLE + r"(?:单位|部门)"),
     re.compile(_ALL_TASKS + r"(?:均需|均由|都需|均要|均应|均请|需)" + _NAMES + _ROLE),
     re.compile(_NAMES + r"(?:均|都)?" + _ROLE + r"(?:本方案)?(?:所有|各项|全部|每项)(?:重点)?(?:工作)?任务"),
+    # 各市州人民政府负责抓好本地区相关工作落实,以下各项任务不再逐项列出: a party of every task,
+    # named once (it supports where a task names its lead)
+    re.compile(_NAMES + r"(?P<role>负责)[^。;]{0,40}?," + _ALL_TASKS + r"(?:中|均)?不再(?:逐项|一一)?列出"),
 )
 
 
@@ -102,7 +105,7 @@ def document_rules(text: str, nodes: Sequence[_HasRoles], reg: Registry) -> Rule
             head = re.split(r"[,:]", m.group("names"))[-1]
             head = re.sub(r"^(?:注|说明|其中|另外|此外|同时)", "", head)
             names = [x for x in split_names(head) if looks_like_department(x, reg)]
-            role = {"牵头": "lead", "责任": "resp", "主体": "resp"}.get(m.group("role"), "support")
+            role = {"牵头": "lead", "责任": "resp", "主体": "resp", "负责": "resp"}.get(m.group("role"), "support")
             for name in names:
                 if (role, name) not in rules.everywhere:
                     rules.everywhere.append((role, name))

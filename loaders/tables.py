@@ -19,11 +19,13 @@ from loaders.structure import Line
 
 _COL_KINDS: Final = (
     ("number", re.compile(r"^(?:序号|编号|序|No\.?|任务编号|任务序号)$", re.I)),
-    ("person", re.compile(r"责任领导|牵头领导|分管领导|包联领导|责任人")),
+    ("person", re.compile(r"(?:责任|牵头|分管|包联|联系)[省市县区旗]?领导|责任人")),
     ("lead", re.compile(r"牵头|主责|主办")),
     ("support", re.compile(r"配合|协办|参与|协助|协同|支持单位")),
     ("resp", re.compile(r"责任单位|责任部门|负责单位|负责部门|实施单位|承办单位|责任主体|落实单位")),
     ("deadline", re.compile(r"时限|完成时间|时间节点|进度|时间安排|完成期限")),
+    # 工作类别 / 任务类别: a column of categories (merged down their rows), neither title nor task
+    ("other", re.compile(r"类别$|类型$|^分类$")),
     ("title", re.compile(r"任务|事项|项目|名称|工作内容|工作$")),
     ("measures", re.compile(r"措施|内容|目标|要求|举措")),
     ("other", re.compile(r"备注|说明|职务|职位")),  # 职务 beside 责任人: titles, not persons

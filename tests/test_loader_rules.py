@@ -294,3 +294,125 @@ def test_a_two_row_header_written_as_two_lines_of_cells() -> None:
         ("A-01", "深化一网通办改革", ["政务服务办"], ["大数据发展管理中心"], ["陈立峰"], "2024"),
         ("A-02", "推行企业开办一日办结", ["市场监管局"], ["政务服务办"], ["周海燕"], None),
     ]
+
+
+def test_internal_offices_under_chushi_labels_and_quarter_deadlines_of_a_one_year_plan() -> None:
+    head = "某市教育局关于印发《某市教育局2024年工作要点》的通知\n2024年2月20日\n某市教育局2024年工作要点\n"
+    text = (
+        "一、加强党建\n(一)深化理论学习。开展集体学习12次。(责任领导:王建军;牵头处室:组织人事处;配合处室:机关党委、督导室;完成时间:三季度末)\n"
+        "(二)推进双减。规范校外培训。(责任处室:基础教育处、校外教育培训监管处;完成时间:上半年)\n"
+        "(三)加大投入。确保经费只增不减。(牵头处室:财务与审计处;完成时间:长期坚持)\n"
+    )
+    ex = extract_text(head + text)
+    assert [(t.id, t.lead, t.support, t.deadline) for t in ex.tasks if t.id.startswith("(")] == [
+        ("(一)", ["组织人事处"], ["机关党委", "督导室"], "2024"),
+        ("(二)", ["基础教育处", "校外教育培训监管处"], [], "2024"),
+        ("(三)", ["财务与审计处"], [], None),
+    ]
+    reg = load_registry()  # common nouns ending in 处 / 室 stay no bodies
+    assert not any(looks_like_department(w, reg) for w in ("好处", "村卫生室", "重点实验室", "会议室"))
+
+
+def test_a_worksheets_cells_merged_down_a_column_apply_to_every_row_they_span() -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    from loaders import extract_bytes
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某县2024年重点工作任务督查清单"])
+    ws.append(["序号", "工作类别", "重点工作任务", "责任县领导", "牵头单位", "配合单位", "完成时限"])
+    ws.append([1, "扩大投资", "重大项目建设", "副县长 刘建国", "县发改委", "县财政局", "三季度末"])
+    ws.append([2, None, "争取专项债券", None, "县财政局", "县发改委", "每季度调度,12月底前完成"])
+    ws.append([3, "民生保障", "老旧小区改造", None, "县住建局", "县财政局", "上半年"])
+    ws.append([4, None, "校园安全整治", "副县长 孙丽", None, "县公安局", None])
+    ws.merge_cells("A1:G1")
+    for rng in ("B3:B4", "B5:B6", "D3:D5", "E5:E6", "G5:G6"):
+        ws.merge_cells(rng)
+    buf = io.BytesIO()
+    wb.save(buf)
+    ex = extract_bytes(buf.getvalue(), "qingdan.xlsx")
+    assert [(t.id, t.title, t.lead, t.support, t.persons, t.deadline) for t in ex.tasks] == [
+        ("1", "重大项目建设", ["县发改委"], ["县财政局"], ["刘建国"], "2024"),
+        ("2", "争取专项债券", ["县财政局"], ["县发改委"], ["刘建国"], "2024"),
+        ("3", "老旧小区改造", ["县住建局"], ["县财政局"], ["刘建国"], "2024"),
+        ("4", "校园安全整治", ["县住建局"], ["县公安局"], ["孙丽"], "2024"),
+    ]
+
+
+def test_an_actions_lead_passes_down_to_its_tasks_whose_units_then_support() -> None:
+    text = (
+        "一、专项行动\n(一)市容整治行动\n牵头单位:县城管局\n"
+        "1.整治占道经营。规划便民点30个。\n责任单位:县城管局、县市场监管局\n完成时限:2024年6月底前\n"
+        "2.优化停车供给。新增泊位500个。\n牵头单位:县住建局\n责任单位:县城管局、县公安局\n"
+        "3.提升环卫作业。推行机械化清扫。\n"
+        "(二)绿化提升行动(牵头单位:县林业局)\n1.建设口袋公园。新建公园3个。\n责任单位:县城管局\n"
+    )
+    assert _tasks(text) == [
+        ("(一)", None, "市容整治行动", ["城管局"], []),
+        ("(一)1.", "(一)", "整治占道经营", ["城管局"], ["市场监管局"]),
+        ("2.", "(一)", "优化停车供给", ["住建局"], ["城管局", "公安局"]),
+        ("3.", "(一)", "提升环卫作业", ["城管局"], []),
+        ("(二)", None, "绿化提升行动", ["林业局"], []),
+        ("(二)1.", "(二)", "建设口袋公园", ["林业局"], ["城管局"]),
+    ]
+
+
+def test_huitong_leads_with_the_units_it_names_and_luoshi_after_a_lead_supports() -> None:
+    text = (
+        "一、重点任务\n1.深化绿色转型。完成清洁生产审核企业20家。(县经信局会同县生态环境局、县发改委负责)\n"
+        "2.巩固垃圾分类。覆盖率保持100%。(县城管局会同各乡镇人民政府负责)\n"
+        "3.利用农业废弃物。秸秆综合利用率达到95%。(县农业农村局负责,各乡镇人民政府落实)\n"
+    )
+    assert [(t[0], t[3], t[4]) for t in _tasks(text)] == [
+        ("1.", ["经信局"], ["生态环境局", "发改委"]),
+        ("2.", ["城管局"], ["各乡镇人民政府"]),
+        ("3.", ["农业农村局"], ["各乡镇人民政府"]),
+    ]
+
+
+def test_an_indicator_table_without_a_unit_column_takes_the_unit_from_the_name() -> None:
+    text = (
+        "一、主要目标\n主要指标见表1。\n表1 主要指标\n"
+        "序号\t指标名称\t2023年现状值\t2025年目标值\t2027年目标值\t指标属性\t牵头单位\n"
+        "1\t一般工业固体废物综合利用率(%)\t68\t72\t≥75\t约束性\t县经信局\n"
+        "2\t工业危险废物利用处置能力(万吨/年)\t45\t50\t55\t预期性\t县生态环境局\n"
+        "二、重点任务\n(一)推进源头减量。(县经信局负责)\n"
+    )
+    ex = extract_text(HEAD + text)
+    assert [(g.task, g.text, g.value, g.unit, g.comparator, g.deadline, g.cadence) for g in ex.targets] == [
+        (None, "一般工业固体废物综合利用率(%)", 72.0, "%", None, "2025", None),
+        (None, "一般工业固体废物综合利用率(%)", 75.0, "%", ">=", "2027", None),
+        (None, "工业危险废物利用处置能力(万吨/年)", 50.0, "万吨/年", None, "2025", None),
+        (None, "工业危险废物利用处置能力(万吨/年)", 55.0, "万吨/年", None, "2027", None),
+    ]
+    assert [t.id for t in ex.tasks] == ["(一)"]
+
+
+def test_fenbie_qiantou_shared_suffixes_and_a_preamble_party_of_every_task() -> None:
+    head = "某省人民政府办公厅关于印发《2024年重点工作分工方案》的通知\n2024年2月6日\n2024年重点工作分工方案\n"
+    text = (
+        "为确保全年目标任务圆满完成,现将重点工作分工如下。各市州人民政府负责抓好本地区相关工作落实,以下各项任务不再逐项列出。\n"
+        "一、扩大有效需求\n1.稳定居民收入。居民消费价格涨幅3%左右。(省发展改革委、省统计局分别牵头)\n"
+        "2.改善生态环境。推进“双下降”。(省生态环境厅牵头,长沙市、株洲市、湘潭市人民政府具体落实)\n"
+    )
+    ex = extract_text(head + text)
+    assert [(t.id, t.lead, t.support) for t in ex.tasks if t.id[0].isdigit()] == [
+        ("1.", ["发改委", "统计局"], ["各市(州)人民政府"]),
+        ("2.", ["生态环境厅"], ["长沙市人民政府", "株洲市人民政府", "湘潭市人民政府", "各市(州)人民政府"]),
+    ]
+
+
+def test_nested_title_marks_a_work_report_implemented_and_a_quanli_chapter_over_its_tasks() -> None:
+    text = (
+        "某省人民政府办公厅\n关于印发《2024年省〈政府工作报告〉重点工作分工方案》的通知\n2024年2月6日\n"
+        "2024年省《政府工作报告》重点工作分工方案\n"
+        "为贯彻落实省十四届人大二次会议审议通过的《政府工作报告》,现将重点工作分工如下。\n"
+        "一、全力完成全年主要预期目标\n1.城镇新增就业70万人以上。(省人力资源社会保障厅牵头)\n"
+        "二、着力扩大有效需求\n2.扩大有效投资。(省发展改革委牵头)\n"
+    )
+    ex = extract_text(text)
+    assert (ex.plan.title, ex.plan.implements) == ("2024年省《政府工作报告》重点工作分工方案", ["政府工作报告"])
+    assert [(t.id, t.parent) for t in ex.tasks] == [("一、", None), ("1.", "一、"), ("二、", None), ("2.", "二、")]
