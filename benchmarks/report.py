@@ -188,7 +188,7 @@ def write(full: dict[str, Any]) -> None:
         lines.append(f"| {goal} | {target} | {got} | {'yes' if met else 'no' if met is not None else '?'} |")
     lines += ["", "## Latency growth", "", "![catalog latency vs corpus size, log-log](benchmarks.png)", ""]
     if big:
-        lines += ["First calls (CPU ms, nothing cached but the index) from 10k to 100k tasks; linear growth is 10x.",
+        lines += ["First calls (CPU ms, nothing cached but the index; the median of three fresh processes) from 10k to 100k tasks; linear growth is 10x.",
                   "", "| query | 10k | 100k | growth |", "| --- | --- | --- | --- |"]
         for name, v in ten["embedded_queries"].items():
             w = big["embedded_queries"].get(name, {})
