@@ -26,7 +26,7 @@ dev: $(DEVSTAMP)
 
 # The extraction hot path compiled with mypyc (setup.py, loaders/native.py): again whenever a loader
 # source changes. Old builds are removed first: a stale extension would shadow its edited source
-# (loaders/native.py then falls back to the sources, with a warning). Fails if nothing got compiled.
+# (loaders/native.py then imports the sources instead). Fails if nothing got compiled.
 build: $(NATIVE)
 $(NATIVE): setup.py $(wildcard loaders/*.py) | $(STAMP)
 	rm -rf build loaders/*.so

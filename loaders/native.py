@@ -4,9 +4,9 @@ build from running.
 `pip install` (setup.py) compiles MODULES with mypyc into extension modules beside their sources,
 and Python imports an extension before a same-named .py. That is the point, but it also means an
 edit to loaders/roles.py would silently not run until the next build. So before any of them is
-imported, importing this module compares modification times: if any source is newer than its build (or a
-build is missing, or PLANKG_PURE_PYTHON=1), every compiled module is imported from its source
-instead — all of them, because compiled modules call each other directly and a mixed set would
+imported, importing this module compares modification times: if any source is newer than its
+build (or a build is missing, or PLANKG_PURE_PYTHON=1), every compiled module is imported from its
+source instead — all of them, because compiled modules call each other directly and a mixed set would
 still run the old code. This module imports nothing of the package and runs before it, so setup.py
 reads MODULES from here too.
 """
@@ -30,6 +30,7 @@ MODULES = (
 )
 HERE = Path(__file__).resolve().parent
 _SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]  # .cpython-311-x86_64-linux-gnu.so
+
 
 class _Sources(importlib.abc.MetaPathFinder):
     """Finds loaders.<m> for m in MODULES as its .py file, ahead of the extension module."""
