@@ -45,10 +45,8 @@ from loaders.outline import (
 from loaders.roles import FIRST_IS_LEAD_RE, Annotation, find_annotations, parse_sentence, resolve
 from loaders.rules import document_rules
 from loaders.structure import (
-    circled_lines,
+    circled_items,
     detect_headings,
-    has_circled,
-    inline_circled,
     inline_ordinals,
     nest,
     split_lines,
@@ -93,9 +91,8 @@ def extract_text(
         canon.local.update(defined_abbreviations(norm, reg))
     lines = split_lines(norm)
     src = raw if raw is not None else text
-    circled = has_circled(src)  # one scan for both: each finds nothing in a text without ①..⑳
-    heads = detect_headings(lines, circled_lines(src) if circled else {}, hdr.body_start, norm)
-    inline = inline_circled(src) if circled else {}
+    starts, inline = circled_items(src)
+    heads = detect_headings(lines, starts, hdr.body_start, norm)
     if "一是" in norm:  # 一是…(牵头:A);二是…(牵头:B): items with their own roles are tasks too
         inline.update(inline_ordinals(lines, norm))
     heads = inline_items(heads, lines, inline, hdr.body_start, reg)

@@ -91,47 +91,35 @@ def split_lines(text: str) -> list[Line]:
 _ANY_CIRCLED: Final = re.compile("[" + CIRCLED + "]")
 
 
-def has_circled(raw: str) -> bool:
-    """Whether ①..⑳ occur at all (without them circled_lines and inline_circled find nothing)."""
-    return _ANY_CIRCLED.search(raw) is not None
-
-
-def circled_lines(raw: str) -> dict[int, str]:
-    """Raw lines that begin with ①..⑳, and that character (NFKC turns ① into a bare digit, so
-    ③2025年… would otherwise read as 32025年…)."""
-    out: dict[int, str] = {}
-    if not _ANY_CIRCLED.search(raw):
-        return out
-    for i, line in enumerate(re.split(r"\r\n|\r|\n", raw.replace("\ufeff", ""))):
-        s = line.lstrip(" \t\u3000")
-        if s and s[0] in CIRCLED:
-            out[i] = s[0]
-    return out
-
-
 _ITEM_BEFORE: Final = frozenset("。;:,，；：")
 
 
-def inline_circled(raw: str) -> dict[int, list[tuple[int, str]]]:
-    """Circled items inside a line (…。①开展…(A牵头);②发展…(B牵头)。): line index -> (column in
-    the normalised line, character) of each ① that follows a stop, a colon or a comma."""
+def circled_items(raw: str) -> tuple[dict[int, str], dict[int, list[tuple[int, str]]]]:
+    """Where ①..⑳ stand in the raw text (NFKC turns ① into a bare digit, so ③2025年… would otherwise
+    read as 32025年…), by one scan of its lines:
+    - lines that begin with one: line index -> that character;
+    - items inside a line (…。①开展…(A牵头);②发展…(B牵头)。): line index -> (column in the
+      normalised line, character) of each one that follows a stop, a colon or a comma."""
     import unicodedata
 
-    out: dict[int, list[tuple[int, str]]] = {}
+    starts: dict[int, str] = {}
+    inline: dict[int, list[tuple[int, str]]] = {}
     if not _ANY_CIRCLED.search(raw):
-        return out
+        return starts, inline
     for i, line in enumerate(re.split(r"\r\n|\r|\n", raw.replace("\ufeff", ""))):
         if not _ANY_CIRCLED.search(line):
             continue
         first = len(line) - len(line.lstrip(" \t\u3000"))
+        if line[first] in CIRCLED:  # (the line holds one, so it is not blank)
+            starts[i] = line[first]
         found = []
         for m in _ANY_CIRCLED.finditer(line, first + 1):
             before = line[first: m.start()].rstrip(" \t\u3000")
             if before and before[-1] in _ITEM_BEFORE:
                 found.append((len(unicodedata.normalize("NFKC", line[: m.start()])), m.group(0)))
         if found:
-            out[i] = found
-    return out
+            inline[i] = found
+    return starts, inline
 
 
 _ORDINAL_ITEM: Final = re.compile(r"(?<=[。;:,])[^\S\n]*([一二三四五六七八九十]是)")
